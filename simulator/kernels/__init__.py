@@ -1,0 +1,1 @@
+"""Pure numeric kernels over compiled rota arrays (Numba, with plain-Python references)."""
