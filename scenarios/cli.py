@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from simulator.model import UserError
 
-from .commands import COMMAND_MODULES
+from .commands import command_modules
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(f"scenarios.commands.{name}").register(sub)
     return parser
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from ..model import Rota, RotaError
 from .grid import read_csv_rota, read_xlsx_rota, write_csv_rota, write_xlsx_rota
-from .toml_rota import read_toml_rota, rota_to_toml, write_toml_rota
+from .toml_rota import read_toml_rota, rota_from_toml_text, rota_to_toml, write_toml_rota
 
-__all__ = ["read_rota", "write_rota", "rota_to_toml", "RotaError"]
+__all__ = ["read_rota", "write_rota", "rota_to_toml", "rota_from_toml_text", "RotaError"]
 
 
 def read_rota(path: str | Path, *, shifts: str | Path | None = None) -> Rota:

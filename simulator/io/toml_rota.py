@@ -179,3 +179,12 @@ def rota_to_toml(rota: Rota) -> str:
 def write_toml_rota(rota: Rota, path: str | Path) -> None:
     """Write a rota to a TOML file."""
     Path(path).write_text(rota_to_toml(rota), encoding="utf-8")
+
+
+def rota_from_toml_text(text: str, *, file: str = "<text>") -> Rota:
+    """Build a rota from TOML text (tests, notebooks, generated rotas)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RotaError(f"not valid TOML: {exc}", file=file) from None
+    return rota_from_mapping(data, file=file, text=text)
