@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simulator.compile import compile_rota
+from simulator.kernels.metrics import COUNT_METRICS
 from simulator.metrics import compute_metrics
 from simulator.model import Rota
 
@@ -44,7 +45,9 @@ def hours_report(rota: Rota) -> dict:
     lines = []
     for line in rota.lines:
         row = {"id": line.id, "grade": line.grade, "ltft": line.ltft}
-        row.update({k: float(v) for k, v in metrics.loc[line.id].items()})
+        row.update(
+            {k: int(v) if k in COUNT_METRICS else float(v) for k, v in metrics.loc[line.id].items()}
+        )
         lines.append(row)
     return {
         "rota": rota.name,

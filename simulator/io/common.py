@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..model import Line, RotaError, ShiftType, parse_clock
 
-SHIFT_KEYS = ("start", "end", "kind", "rest", "expected_work")
+SHIFT_KEYS = ("start", "end", "hours", "kind", "rest", "expected_work")
 LINE_KEYS = (
     "id",
     "grade",
@@ -100,12 +100,24 @@ def parse_shift(code: str, entry: object, **where) -> ShiftType:
     if not isinstance(entry, Mapping):
         raise RotaError("a shift needs a table {start = ..., end = ...}", field=field, **where)
     check_keys(entry, SHIFT_KEYS, field=field, **where)
-    for key in ("start", "end"):
-        if key not in entry:
-            raise RotaError(f"missing {key!r}", field=f"{field}.{key}", **where)
+    if "start" not in entry:
+        raise RotaError("missing 'start'", field=f"{field}.start", **where)
+    if "end" not in entry and "hours" not in entry:
+        raise RotaError("missing 'end' (or 'hours')", field=f"{field}.end", **where)
     try:
         start = parse_clock(entry["start"], field=f"{field}.start")
-        end = parse_clock(entry["end"], field=f"{field}.end")
+        end = parse_clock(entry["end"], field=f"{field}.end") if "end" in entry else None
+        if "hours" in entry:
+            hours = as_number(entry["hours"], field=f"{field}.hours")
+            if not 0 < hours <= 24:
+                raise RotaError(
+                    f"shift lasts {hours:g} h: must be more than 0 and at most 24 h",
+                    field=f"{field}.hours",
+                )
+            end_from_hours = (start + round(60 * hours)) % 1440
+            if end is not None and end != end_from_hours:
+                raise RotaError("'end' and 'hours' disagree", field=f"{field}.hours")
+            end = end_from_hours
         kind = entry.get("kind", "shift")
         if not isinstance(kind, str):
             raise RotaError(f"kind must be text, got {kind!r}", field=f"{field}.kind")

@@ -33,6 +33,10 @@ KIND_PARTIAL = 1
 KIND_ONCALL = 2
 KIND_NROC = 3
 
+#: A one-period mask that is always true (a window on every day); a global array
+#: is a compile-time constant for Numba, so no allocation per call.
+EVERY_DAY = np.ones(1, dtype=np.bool_)
+
 
 @njit(cache=True)
 def is_resident(kind) -> bool:
@@ -51,9 +55,8 @@ def is_night(start, length, kind, defs) -> bool:
     """A resident duty with at least ``night_min_work_min`` minutes in the night window."""
     if not is_resident(kind):
         return False
-    all_days = np.ones(1, dtype=np.bool_)
     inside = window_minutes(
-        start, length, MIN_PER_DAY, defs[D_NIGHT_START], defs[D_NIGHT_END], all_days
+        start, length, MIN_PER_DAY, defs[D_NIGHT_START], defs[D_NIGHT_END], EVERY_DAY
     )
     return inside >= defs[D_NIGHT_MIN_WORK]
 

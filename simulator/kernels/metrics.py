@@ -61,6 +61,18 @@ METRIC_NAMES = (
     "max_hours_in_168h",
 )
 M = {name: i for i, name in enumerate(METRIC_NAMES)}
+#: Metrics that are whole-number counts per cycle.
+COUNT_METRICS = frozenset(
+    {
+        "weekends_2002",
+        "weekends",
+        "nights",
+        "long_shifts",
+        "long_evenings",
+        "oncall_duties",
+        "max_consecutive_duty_days",
+    }
+)
 N_METRICS = len(METRIC_NAMES)
 
 _M_DUTY = M["duty_hours_per_week"]
