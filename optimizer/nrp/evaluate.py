@@ -167,9 +167,7 @@ def evaluate(instance: NrpInstance, roster: Roster) -> Evaluation:
                     f" < min {emp.min_consecutive_days_off}"
                 )
 
-        weekends = sum(
-            1 for w in range(h // 7) if worked[7 * w + 5] or worked[7 * w + 6]
-        )
+        weekends = sum(1 for w in range(h // 7) if worked[7 * w + 5] or worked[7 * w + 6])
         if weekends > emp.max_weekends:
             violations.append(f"{emp.id}: {weekends} weekends worked > max {emp.max_weekends}")
 

@@ -1,181 +1,234 @@
-"""CP-SAT model of the employee shift scheduling benchmark.
+"""Solve benchmark instances: CP-SAT on the full model, then neighbourhood search.
 
-One Boolean ``x[e, d, s]`` per employee, day and allowed shift, plus a Boolean
-``w[e, d]`` for "works on day d".  Sequence rules are encoded as clauses over
-``w`` (sliding windows for the maximum run length, forbidden short patterns for
-minimum run lengths), and cover is the equality
-``sum_e x[e, d, s] + under[d, s] - over[d, s] = requirement`` with integer slacks,
-which gives CP-SAT's linear relaxation the classical LP bound of the problem.
+The full model (see :mod:`optimizer.nrp.formulation`) is first given a slice of
+the time budget; this proves small instances optimal and yields an incumbent
+and a lower bound.  The remaining time is spent in a large neighbourhood search
+(:mod:`optimizer.nrp.lns`) that re-optimises groups of employees and windows of
+days.  The returned roster is always re-scored by the independent evaluator
+(:mod:`optimizer.nrp.evaluate`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from optimizer.nrp.best_known import best_known_for
+from optimizer.nrp.evaluate import evaluate
+from optimizer.nrp.formulation import Grid, NrpModel, build_model, roster_from_values
 from optimizer.nrp.instance import NrpInstance
+from optimizer.nrp.lns import Assignment, improve
 
-__all__ = ["NrpModel", "build_model"]
+__all__ = ["NrpResult", "build_model", "solve"]
+
+_STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "UNKNOWN",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
 
 
-@dataclass(slots=True)
-class NrpModel:
-    """A built CP-SAT model and handles to its variables.
+@dataclass(frozen=True, slots=True)
+class NrpResult:
+    """Outcome of :func:`solve`.
 
     Attributes
     ----------
-    instance : NrpInstance
-        The instance the model encodes.
-    model : cp_model.CpModel
-        The CP-SAT model (objective already set).
-    x : dict
-        ``x[(e, d, s)]`` Boolean: employee index ``e`` works shift index ``s``
-        on day ``d``; only allowed triples are present.
-    work : dict
-        ``work[(e, d)]`` Boolean: employee ``e`` works on day ``d``.
-    under, over : dict
-        ``under[(d, s)]`` / ``over[(d, s)]`` integer cover slacks.
-    objective_terms : list of (int, expression)
-        Weighted terms whose sum is the objective.
+    instance : str
+        Instance name.
+    objective : int or None
+        Objective of the returned roster as computed by the independent evaluator
+        (``None`` when no roster was found).
+    solver_objective : int or None
+        Objective of the returned roster according to the CP-SAT model.
+    objective_mismatch : bool
+        True when ``objective`` and ``solver_objective`` disagree (a model bug).
+    bound : float
+        Best proven lower bound.
+    best_known : int or None
+        Best known value of the instance, if it is a numbered benchmark instance.
+    gap : float or None
+        ``(objective - best_known) / best_known``.
+    status : str
+        ``"OPTIMAL"``, ``"FEASIBLE"``, ``"INFEASIBLE"`` or ``"UNKNOWN"``.
+    wall_time_s : float
+        Wall-clock time including model building.
+    roster : tuple of tuple of (str or None) or None
+        ``roster[e][d]`` is the shift of the e-th employee (file order) on day d.
+    violations : tuple of str
+        Hard-constraint violations of the roster found by the evaluator.
+    lns_iterations : int
+        Number of neighbourhood sub-problems solved.
     """
 
-    instance: NrpInstance
-    model: cp_model.CpModel
-    x: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
-    work: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    under: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    over: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    objective_terms: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
+    instance: str
+    objective: int | None
+    solver_objective: int | None
+    objective_mismatch: bool
+    bound: float
+    best_known: int | None
+    gap: float | None
+    status: str
+    wall_time_s: float
+    roster: Grid | None
+    violations: tuple[str, ...]
+    lns_iterations: int
+
+    def to_dict(self) -> dict[str, object]:
+        """Summary as a JSON-serialisable dict (roster excluded)."""
+        return {
+            "instance": self.instance,
+            "objective": self.objective,
+            "bound": self.bound,
+            "best_known": self.best_known,
+            "gap": self.gap,
+            "status": self.status,
+            "wall_time_s": round(self.wall_time_s, 3),
+            "solver_objective": self.solver_objective,
+            "objective_mismatch": self.objective_mismatch,
+            "violations": list(self.violations),
+            "lns_iterations": self.lns_iterations,
+        }
 
 
-def _add_short_run_bans(
-    model: cp_model.CpModel,
-    lits: list[cp_model.IntVar],
-    min_len: int,
-    on_value: bool,
-) -> None:
-    """Forbid interior runs (of ``lits == on_value``) shorter than ``min_len``.
-
-    A run is interior when it has a neighbour of the opposite value on both
-    sides; runs touching the horizon ends are not restricted.
-    """
-    h = len(lits)
-
-    def lit(d: int, value: bool) -> cp_model.LinearExprT:
-        return lits[d] if value else lits[d].Not()
-
-    for length in range(1, min_len):
-        for start in range(1, h - length):
-            end = start + length  # first day after the run, < h
-            clause = [lit(start - 1, on_value)]
-            clause += [lit(d, not on_value) for d in range(start, end)]
-            clause.append(lit(end, on_value))
-            model.add_bool_or(clause)
+def _grid(nm: NrpModel, assignment: Assignment) -> Grid:
+    inst = nm.instance
+    return tuple(
+        tuple(
+            inst.shifts[assignment[e, d]].id if assignment[e, d] >= 0 else None
+            for d in range(inst.horizon)
+        )
+        for e in range(len(inst.staff))
+    )
 
 
-def build_model(instance: NrpInstance) -> NrpModel:
-    """Build the CP-SAT model of an instance.
+def solve(
+    instance: NrpInstance,
+    time_limit_s: float,
+    seed: int = 1,
+    workers: int = 2,
+    log_callback: Callable[[str], None] | None = None,
+    first_phase_fraction: float = 0.1,
+) -> NrpResult:
+    """Optimise a benchmark instance.
 
     Parameters
     ----------
     instance : NrpInstance
-        The benchmark instance.
+        The instance.
+    time_limit_s : float
+        Wall-clock budget in seconds (model building included).
+    seed : int, optional
+        Random seed (CP-SAT and neighbourhood choice).
+    workers : int, optional
+        CP-SAT worker threads.  With ``workers=1`` and a fixed seed the search
+        trajectory is deterministic (sub-solves use deterministic time limits).
+    log_callback : callable, optional
+        Receives progress lines.
+    first_phase_fraction : float, optional
+        Share of the budget given to CP-SAT on the full model before the
+        neighbourhood search starts (at least ``min(5, time_limit_s / 3)`` s).
 
     Returns
     -------
-    NrpModel
-        Model and variable handles.
+    NrpResult
+        Best roster found, its evaluation and the bounds.
     """
-    m = cp_model.CpModel()
-    nm = NrpModel(instance=instance, model=m)
-    h = instance.horizon
-    shifts = instance.shifts
-    sidx = {s.id: k for k, s in enumerate(shifts)}
+    start = time.monotonic()
+    deadline = start + time_limit_s
+    nm = build_model(instance)
 
-    for e, emp in enumerate(instance.staff):
-        off = set(instance.days_off.get(emp.id, ()))
-        allowed = [k for k, s in enumerate(shifts) if emp.max_shifts.get(s.id, h) > 0]
-        for d in range(h):
-            w = m.new_bool_var(f"w_{e}_{d}")
-            nm.work[e, d] = w
-            if d in off:
-                m.add(w == 0)
-                continue
-            day_vars = []
-            for k in allowed:
-                v = m.new_bool_var(f"x_{e}_{d}_{k}")
-                nm.x[e, d, k] = v
-                day_vars.append(v)
-            m.add(sum(day_vars) == w)
-
-        # Maximum shifts per type.
-        for s in shifts:
-            limit = emp.max_shifts.get(s.id)
-            k = sidx[s.id]
-            vars_k = [nm.x[e, d, k] for d in range(h) if (e, d, k) in nm.x]
-            if limit is not None and limit < len(vars_k):
-                m.add(sum(vars_k) <= limit)
-
-        # Total minutes.
-        minutes = sum(
-            shifts[k].length * nm.x[e, d, k] for d in range(h) for k in allowed if (e, d, k) in nm.x
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = seed
+    params.linearization_level = 2
+    # At least min(5 s, a third of the budget): small instances are proven optimal here.
+    first_budget = max(time_limit_s * first_phase_fraction, min(5.0, time_limit_s / 3))
+    first_budget = max(0.1, first_budget - (time.monotonic() - start))
+    params.max_time_in_seconds = first_budget
+    if workers == 1:
+        params.max_deterministic_time = first_budget
+    status = solver.solve(nm.model)
+    remaining = deadline - time.monotonic()
+    if status == cp_model.UNKNOWN and remaining > 0.1:
+        # No roster yet (large instance): keep CP-SAT on the full model.
+        params.max_time_in_seconds = remaining
+        if workers == 1:
+            params.max_deterministic_time = remaining
+        status = solver.solve(nm.model)
+    status_name = _STATUS.get(status, "UNKNOWN")
+    bound = float(solver.best_objective_bound) if status_name != "INFEASIBLE" else math.inf
+    if log_callback is not None:
+        log_callback(
+            f"cp-sat {time.monotonic() - start:7.2f}s status={status_name}"
+            f" obj={solver.objective_value if status_name in ('OPTIMAL', 'FEASIBLE') else None}"
+            f" bound={bound}"
         )
-        m.add_linear_constraint(minutes, emp.min_total_minutes, emp.max_total_minutes)
 
-        ws = [nm.work[e, d] for d in range(h)]
-        # Maximum consecutive shifts: every window of cmax + 1 days has a day off.
-        cmax = emp.max_consecutive_shifts
-        for start in range(h - cmax):
-            m.add_bool_or([ws[d].Not() for d in range(start, start + cmax + 1)])
-        # Minimum consecutive shifts / days off (interior runs only).
-        _add_short_run_bans(m, ws, emp.min_consecutive_shifts, on_value=True)
-        _add_short_run_bans(m, ws, emp.min_consecutive_days_off, on_value=False)
-
-        # Weekends.
-        weekend_vars = []
-        for wk in range(h // 7):
-            sat, sun = ws[7 * wk + 5], ws[7 * wk + 6]
-            y = m.new_bool_var(f"wk_{e}_{wk}")
-            m.add_max_equality(y, [sat, sun])
-            weekend_vars.append(y)
-        if emp.max_weekends < len(weekend_vars):
-            m.add(sum(weekend_vars) <= emp.max_weekends)
-
-        # Forbidden successions.
-        for s in shifts:
-            a = sidx[s.id]
-            for t_id in s.forbidden_next:
-                b = sidx[t_id]
-                for d in range(h - 1):
-                    if (e, d, a) in nm.x and (e, d + 1, b) in nm.x:
-                        m.add_bool_or([nm.x[e, d, a].Not(), nm.x[e, d + 1, b].Not()])
-
-    # Requests.
-    eidx = {s.id: i for i, s in enumerate(instance.staff)}
-    for r in instance.on_requests:
-        key = (eidx[r.staff], r.day, sidx[r.shift])
-        if key in nm.x:
-            nm.objective_terms.append((r.weight, 1 - nm.x[key]))
+    best_known = best_known_for(instance.name)
+    solver_objective: int | None = None
+    grid: Grid | None = None
+    iterations = 0
+    if status_name in ("OPTIMAL", "FEASIBLE"):
+        solver_objective = round(solver.objective_value)
+        if status_name == "OPTIMAL":
+            bound = float(solver_objective)
+            grid = roster_from_values(nm, solver.value)
         else:
-            nm.objective_terms.append((r.weight, 1))
-    for r in instance.off_requests:
-        key = (eidx[r.staff], r.day, sidx[r.shift])
-        if key in nm.x:
-            nm.objective_terms.append((r.weight, nm.x[key]))
+            assignment: Assignment = {cell: -1 for cell in nm.work}
+            for (e, d, k), var in nm.x.items():
+                if solver.value(var):
+                    assignment[e, d] = k
+            assignment, solver_objective, stats = improve(
+                nm,
+                assignment,
+                solver_objective,
+                lower_bound=math.ceil(bound - 1e-6),
+                deadline=deadline,
+                seed=seed,
+                workers=workers,
+                log=log_callback,
+            )
+            iterations = stats.iterations
+            grid = _grid(nm, assignment)
+            if solver_objective <= math.ceil(bound - 1e-6):
+                status_name = "OPTIMAL"
+                bound = float(solver_objective)
 
-    # Cover.
-    n_staff = len(instance.staff)
-    for c in instance.cover:
-        k = sidx[c.shift]
-        on = [nm.x[e, c.day, k] for e in range(n_staff) if (e, c.day, k) in nm.x]
-        u = m.new_int_var(0, c.requirement, f"under_{c.day}_{k}")
-        o = m.new_int_var(0, len(on), f"over_{c.day}_{k}")
-        m.add(sum(on) + u - o == c.requirement)
-        nm.under[c.day, k] = u
-        nm.over[c.day, k] = o
-        nm.objective_terms.append((c.weight_under, u))
-        nm.objective_terms.append((c.weight_over, o))
-
-    m.minimize(sum(w * t for w, t in nm.objective_terms))
-    return nm
+    objective: int | None = None
+    violations: tuple[str, ...] = ()
+    mismatch = False
+    if grid is not None:
+        ev = evaluate(instance, grid)
+        objective = ev.objective
+        violations = tuple(ev.violations)
+        mismatch = objective != solver_objective or bool(violations)
+        if mismatch and log_callback is not None:
+            log_callback(
+                f"MISMATCH evaluator={objective} cp-sat={solver_objective}"
+                f" violations={len(violations)}"
+            )
+    gap = None
+    if objective is not None and best_known:
+        gap = (objective - best_known) / best_known
+    return NrpResult(
+        instance=instance.name,
+        objective=objective,
+        solver_objective=solver_objective,
+        objective_mismatch=mismatch,
+        bound=bound,
+        best_known=best_known,
+        gap=gap,
+        status=status_name,
+        wall_time_s=time.monotonic() - start,
+        roster=grid,
+        violations=violations,
+        lns_iterations=iterations,
+    )
