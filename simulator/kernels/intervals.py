@@ -167,46 +167,61 @@ def longest_cyclic_run(flags):
 
 
 @njit(cache=True)
-def max_window_minutes(starts, lengths, select, cycle_min, window_min):
-    """Most duty minutes in any window of ``window_min`` minutes on the cycle.
+def max_window(starts, lengths, select, cycle_min, window_min):
+    """Most duty minutes in any window of ``window_min`` minutes, and where it starts.
 
-    The duties must not overlap each other. The maximum of the sliding-window sum
-    is reached with the window starting at a duty start or ending at a duty end,
-    so only those candidates are evaluated, each with a prefix sum and binary
-    search over three unrolled copies of the cycle.
+    The duties (one line's, sorted by start) must not overlap each other. The
+    maximum of the sliding-window sum is reached with the window starting at a
+    duty start or ending at a duty end, so only those candidates are evaluated,
+    each with a prefix sum and binary search over three unrolled copies of the
+    cycle.
+
+    Returns
+    -------
+    best : int
+        The most minutes in one window.
+    best_start : int
+        The earliest window start on the cycle (minutes, ``mod cycle_min``) that
+        holds ``best``; ``-1`` when nothing is selected.
     """
     m = 0
     for i in range(starts.shape[0]):
         if select[i]:
             m += 1
     if m == 0:
-        return 0
+        return 0, -1
     s = np.empty(3 * m, dtype=np.int64)
     e = np.empty(3 * m, dtype=np.int64)
     j = 0
-    for copy in range(-1, 2):
+    for copy in range(-1, 2):  # starts are sorted within a copy, copies are a cycle apart
         for i in range(starts.shape[0]):
             if select[i]:
                 s[j] = np.int64(starts[i]) + copy * cycle_min
                 e[j] = s[j] + lengths[i]
                 j += 1
-    order = np.argsort(s, kind="mergesort")
-    s = s[order]
-    e = e[order]
     cum = np.zeros(3 * m + 1, dtype=np.int64)
     for k in range(3 * m):
         cum[k + 1] = cum[k] + (e[k] - s[k])
-    best = 0
+    best = -1
+    best_start = -1
     for k in range(m, 2 * m):
         for t in (s[k], e[k] - window_min):
-            total = _covered_until(s, e, cum, t + window_min) - _covered_until(s, e, cum, t)
-            if total > best:
+            total = covered_until(s, e, cum, t + window_min) - covered_until(s, e, cum, t)
+            pos = t % cycle_min
+            if total > best or (total == best and pos < best_start):
                 best = total
-    return best
+                best_start = pos
+    return best, best_start
 
 
 @njit(cache=True)
-def _covered_until(s, e, cum, x):
+def max_window_minutes(starts, lengths, select, cycle_min, window_min):
+    """Most duty minutes in any window of ``window_min`` minutes (see :func:`max_window`)."""
+    return max_window(starts, lengths, select, cycle_min, window_min)[0]
+
+
+@njit(cache=True)
+def covered_until(s, e, cum, x):
     """Duty minutes in ``(-inf, x)`` over sorted, disjoint intervals."""
     k = np.searchsorted(s, x, side="right")  # intervals starting before or at x
     if k == 0:

@@ -1,0 +1,29 @@
+"""Safe-rostering rules: rule sets as data, one checker per rule family.
+
+Public API (kept stable for the pay engine and the optimiser):
+
+- :data:`RULESETS` -- bundled rule set names (``new-deal``, ``wtr``, ``wales-2026``,
+  ``england-2016``);
+- :func:`load_ruleset` -- load one, with overrides by dotted key and/or a user file;
+- :func:`check` -- check a compiled rota with the Numba kernels;
+- :func:`check_reference` -- the same result from the plain-Python reference;
+- :class:`CheckResult`, :class:`Violation`, :class:`RuleSet`, :class:`RulesError`.
+"""
+
+from .engine import CheckResult, Violation, check, check_reference, line_patterns
+from .ruleset import FAMILIES, RULESETS, Param, Rule, RulesError, RuleSet, load_ruleset
+
+__all__ = [
+    "FAMILIES",
+    "RULESETS",
+    "CheckResult",
+    "Param",
+    "Rule",
+    "RuleSet",
+    "RulesError",
+    "Violation",
+    "check",
+    "check_reference",
+    "line_patterns",
+    "load_ruleset",
+]

@@ -1,0 +1,1 @@
+"""Bundled rule-set parameter files (one TOML file per rule set)."""

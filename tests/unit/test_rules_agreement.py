@@ -1,0 +1,75 @@
+"""Kernels agree with the plain-Python reference: the department, synthetic and random rotas."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator.compile import compile_rota
+from simulator.model import RotaError
+from simulator.rules import RULESETS, check, check_reference
+from simulator.synthetic import synthetic_compiled
+
+from ..helpers import make_rota
+
+pytestmark = pytest.mark.kernel
+
+SHIFTS = """
+D   = { start = "08:00", end = "16:00" }
+LD  = { start = "08:00", end = "20:30" }
+N   = { start = "20:00", end = "08:30" }
+LE  = { start = "13:00", end = "23:30" }
+E   = { start = "06:00", end = "14:00" }
+P   = { start = "08:00", end = "08:00", kind = "partial", rest = 8.0 }
+ROC = { start = "09:00", end = "09:00", kind = "oncall", rest = 6.0 }
+OC  = { start = "17:00", end = "07:00", kind = "nroc", expected_work = 5.0 }
+OCX = { start = "21:00", end = "06:00", kind = "nroc", expected_work = 4.5 }
+"""
+CELLS = ("-", "-", "-", "D", "LD", "N", "LE", "E", "P", "ROC", "OC", "OCX", "D+OC")
+
+
+def records(result):
+    line_of, rec_int, rec_f = result.records
+    return line_of.tolist(), rec_int.tolist(), rec_f.round(9).tolist()
+
+
+def assert_agree(compiled, name):
+    got = check(compiled, name)
+    ref = check_reference(compiled, name)
+    assert records(got) == records(ref)
+    assert got.compliant.tolist() == ref.compliant.tolist()
+    assert [v.message for v in got.violations] == [v.message for v in ref.violations]
+
+
+@pytest.mark.parametrize("name", RULESETS)
+def test_department_agrees(department_compiled, name):
+    for compiled in department_compiled.values():
+        assert_agree(compiled, name)
+
+
+@pytest.mark.parametrize("name", RULESETS)
+def test_synthetic_agrees(name):
+    for weeks in (1, 3, 26):
+        assert_agree(synthetic_compiled(4 if weeks == 26 else 20, weeks, seed=weeks), name)
+
+
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+@given(
+    weeks=st.integers(1, 3),
+    data=st.data(),
+    ltft=st.booleans(),
+    name=st.sampled_from(RULESETS),
+)
+def test_random_rotas_agree(weeks, data, ltft, name):
+    cells = data.draw(st.lists(st.sampled_from(CELLS), min_size=7 * weeks, max_size=7 * weeks))
+    pattern = "\n".join(" ".join(cells[7 * w : 7 * w + 7]) for w in range(weeks))
+    try:
+        rota = make_rota(pattern, SHIFTS, weeks=weeks, ltft=ltft)
+    except RotaError:
+        return  # overlapping duties: not a valid rota
+    assert_agree(compile_rota(rota), name)
