@@ -1,0 +1,355 @@
+"""Contract parameters as data: loading, schema checks and overrides.
+
+One TOML file per contract and pay year lives in ``params/`` beside this module,
+e.g. ``params/wales-2026_2026-27.toml``. Every entry is a table with ``value``,
+``unit``, ``tag`` (``C``, ``S``, ``A``, ``seed`` or ``derived``) and ``source``;
+an entry without ``value`` is a parameter with no default (it must be set before
+it is used). The schema below fixes the keys and the type of every value: an
+unknown key, a missing key or a value of the wrong type is a
+:class:`~simulator.model.UserError` naming the key.
+
+Overrides use dotted paths ``CONTRACT.KEY``, e.g.
+``wales-2026.unsocial_multiplier=1.37``; an override of an unknown path is an error.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..model import UserError
+
+#: Contracts, in display order.
+CONTRACTS = ("nhs-2002", "wales-2026", "england-2016")
+#: Pay years with bundled parameter files.
+PAY_YEARS = ("2025/26", "2026/27")
+#: Source tags allowed on a parameter.
+TAGS = ("C", "S", "A", "seed", "derived")
+
+# Value kinds: number, int, numbers (non-empty list), ints, bool, strings; a
+# trailing "?" marks a parameter that may be left without a value.
+_COMMON = {"basic_hours_per_week": "number", "weeks_per_year": "number"}
+SCHEMA: dict[str, dict[str, str]] = {
+    "nhs-2002": {
+        "scale_F1": "numbers",
+        "scale_F2": "numbers",
+        "scale_ST": "numbers",
+        "core_points": "int",
+        "basic_hours_per_week": "number",
+        **{
+            f"supplement_{band}": "number"
+            for band in ("none", "1A", "1B", "1C", "2A", "2B", "3", "FA", "FB", "FC")
+        },
+        "f1_unbanded_supplement": "number",
+        "band1_work_more_than_hours": "number",
+        "band2_work_more_than_hours": "number",
+        "unsocial_share_more_than": "number",
+        "band2_oncall_one_in": "number",
+        "band2_weekend_one_in": "number",
+        "band1_weekend_one_in": "number",
+        "band1a_oncall_one_in": "number",
+        "band1r_oncall_one_in": "number",
+        "band1b_oncall_more_often_than_one_in": "number",
+        "ltft_unsocial_share_more_than": "number",
+        "ltft_weekend_one_in": "number",
+        "ltft_fa_oncall_one_in": "number",
+        "ltft_r_oncall_one_in": "number",
+        "ltft_fb_oncall_more_often_than_one_in": "number",
+        "ltft_fraction_from_hours": "numbers",
+        "ltft_fraction": "numbers",
+        "ltft_below_lowest_pro_rata": "bool",
+        "criterion_r_after_min": "int",
+        "criterion_r_until_min": "int",
+        "criterion_r_nroc_min_work_hours": "number",
+        "pc_weeks_per_year": "number",
+        "pc_leave_weeks": "number",
+        "pc_leave_week_hours": "number",
+    },
+    "wales-2026": {
+        "pay_point_F1": "number",
+        "pay_point_F2": "number",
+        "pay_point_registrar": "numbers",
+        "registrar_years_per_point": "int",
+        **_COMMON,
+        "additional_hours_multiplier": "number",
+        "unsocial_multiplier": "number",
+        "nroc_availability_rate": "number",
+        "nroc_work_plain_multiplier": "number",
+        "nroc_work_unsocial_multiplier": "number",
+        "nroc_whole_shift_more_than": "number",
+        "gp_premium_gbp": "number?",
+        "omfs_premium_gbp": "number?",
+        "gp_specialties": "strings",
+        "omfs_specialties": "strings",
+        "premia_pro_rata": "bool",
+    },
+    "england-2016": {
+        "nodal_points": "numbers",
+        "nodes_F1": "ints",
+        "nodes_F2": "ints",
+        "nodes_CT": "ints",
+        "nodes_ST": "ints",
+        **_COMMON,
+        "additional_hours_multiplier": "number",
+        "night_enhancement": "number",
+        "night_start_min": "int",
+        "night_end_min": "int",
+        "extended_night_starts_from_min": "int",
+        "extended_night_starts_before_min": "int",
+        "extended_night_longer_than_min": "int",
+        "extended_night_ends_by_min": "int",
+        "nroc_availability_fraction": "number",
+        "weekend_allowance_one_in": "numbers",
+        "weekend_allowance_fraction": "numbers",
+    },
+}
+_META_KEYS = ("contract", "pay_year", "title")
+_ENTRY_KEYS = ("value", "unit", "tag", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class ContractParams:
+    """The parameters of one contract in one pay year.
+
+    Attributes
+    ----------
+    contract
+        Contract name, one of :data:`CONTRACTS`.
+    pay_year
+        Pay year, e.g. ``"2026/27"``.
+    values
+        Key to value (``None`` for a parameter with no value).
+    entries
+        Key to ``{"unit", "tag", "source"}``.
+    source
+        File the values came from (overrides are noted in ``overridden``).
+    overridden
+        Keys changed by overrides.
+    """
+
+    contract: str
+    pay_year: str
+    values: Mapping[str, Any]
+    entries: Mapping[str, Mapping[str, str]]
+    source: str = "<memory>"
+    overridden: tuple[str, ...] = field(default=())
+
+    def __getitem__(self, key: str) -> Any:
+        """Value of ``key``; raises ``UserError`` when it has no value."""
+        if key not in self.values:
+            raise UserError(f"unknown parameter {self.contract}.{key}")
+        value = self.values[key]
+        if value is None:
+            raise UserError(
+                f"{self.contract}.{key} is not set: give it with --set {self.contract}.{key}=VALUE"
+            )
+        return value
+
+    def get(self, key: str) -> Any:
+        """Value of ``key`` or ``None`` when it has no value."""
+        return self.values[key]
+
+    def assumptions(self) -> list[tuple[str, Any, str, str]]:
+        """``(key, value, unit, source)`` of every value tagged ``A``."""
+        return [
+            (k, self.values[k], e["unit"], e["source"])
+            for k, e in self.entries.items()
+            if e["tag"] == "A"
+        ]
+
+
+def params_path(contract: str, pay_year: str) -> Path:
+    """Path of the bundled parameter file of ``contract`` in ``pay_year``."""
+    check_contract(contract)
+    if pay_year not in PAY_YEARS:
+        raise UserError(f"unknown pay year {pay_year!r}: expected one of {', '.join(PAY_YEARS)}")
+    name = f"{contract}_{pay_year.replace('/', '-')}.toml"
+    return Path(str(resources.files("simulator.contracts").joinpath("params", name)))
+
+
+def check_contract(contract: str) -> None:
+    """Raise ``UserError`` unless ``contract`` is one of :data:`CONTRACTS`."""
+    if contract not in CONTRACTS:
+        raise UserError(f"unknown contract {contract!r}: expected one of {', '.join(CONTRACTS)}")
+
+
+def _type_ok(kind: str, value: Any) -> bool:
+    kind = kind.rstrip("?")
+    is_num = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "number":
+        return is_num
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if not isinstance(value, list) or not value:
+        return False
+    if kind == "numbers":
+        return all(_type_ok("number", v) for v in value)
+    if kind == "ints":
+        return all(_type_ok("int", v) for v in value)
+    return all(isinstance(v, str) for v in value)  # strings
+
+
+def _check_value(contract: str, key: str, value: Any, where: str) -> None:
+    kind = SCHEMA[contract][key]
+    if value is None:
+        if not kind.endswith("?"):
+            raise UserError(f"{where}: parameter {contract}.{key} needs a value")
+        return
+    if not _type_ok(kind, value):
+        raise UserError(
+            f"{where}: parameter {contract}.{key} must be {kind.rstrip('?')}, got {value!r}"
+        )
+
+
+def parse_params_text(text: str, *, source: str = "<memory>") -> ContractParams:
+    """Parse and validate the text of a parameter file.
+
+    Raises
+    ------
+    UserError
+        Bad TOML, unknown contract, unknown or missing key, malformed entry or a value
+        of the wrong type; the message names the file and the key.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{source}: not valid TOML: {exc}") from None
+    contract = data.get("contract")
+    if contract not in SCHEMA:
+        raise UserError(
+            f"{source}: key 'contract' must be one of {', '.join(CONTRACTS)}, got {contract!r}"
+        )
+    pay_year = data.get("pay_year")
+    if not isinstance(pay_year, str):
+        raise UserError(f"{source}: key 'pay_year' must be a string like \"2026/27\"")
+    schema = SCHEMA[contract]
+    values: dict[str, Any] = {}
+    entries: dict[str, dict[str, str]] = {}
+    for key, entry in data.items():
+        if key in _META_KEYS:
+            continue
+        if key not in schema:
+            raise UserError(f"{source}: unknown parameter {contract}.{key}")
+        if not isinstance(entry, dict):
+            raise UserError(
+                f"{source}: parameter {contract}.{key} must be a table "
+                "{ value, unit, tag, source }"
+            )
+        extra = sorted(set(entry) - set(_ENTRY_KEYS))
+        if extra:
+            raise UserError(f"{source}: parameter {contract}.{key} has unknown field {extra[0]!r}")
+        for name in ("unit", "tag", "source"):
+            if not isinstance(entry.get(name), str):
+                raise UserError(f"{source}: parameter {contract}.{key} needs a {name!r} string")
+        if entry["tag"] not in TAGS:
+            raise UserError(
+                f"{source}: parameter {contract}.{key} has tag {entry['tag']!r}: "
+                f"expected one of {', '.join(TAGS)}"
+            )
+        _check_value(contract, key, entry.get("value"), source)
+        values[key] = entry.get("value")
+        entries[key] = {k: entry[k] for k in ("unit", "tag", "source")}
+    missing = [k for k in schema if k not in values]
+    if missing:
+        raise UserError(f"{source}: missing parameter {contract}.{missing[0]}")
+    return ContractParams(contract, pay_year, values, entries, source)
+
+
+def parse_override_value(text: str) -> Any:
+    """Parse the right-hand side of ``--set KEY=VALUE`` as a TOML value (else a string)."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
+    """Parse ``["wales-2026.unsocial_multiplier=1.37", ...]`` into ``{path: value}``.
+
+    Raises
+    ------
+    UserError
+        An item without ``=`` or a path without a contract prefix.
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        path, sep, text = item.partition("=")
+        path = path.strip()
+        if not sep or "." not in path:
+            raise UserError(
+                f"--set {item!r}: expected CONTRACT.KEY=VALUE, "
+                "e.g. wales-2026.unsocial_multiplier=1.5"
+            )
+        out[path] = parse_override_value(text.strip())
+    return out
+
+
+def check_override_paths(overrides: Mapping[str, Any]) -> None:
+    """Raise ``UserError`` for an override whose path is not ``CONTRACT.KEY`` of the schema."""
+    for path in overrides:
+        contract, _, key = path.partition(".")
+        if contract not in SCHEMA or key not in SCHEMA[contract]:
+            raise UserError(f"--set {path}: unknown parameter path")
+
+
+def apply_overrides(params: ContractParams, overrides: Mapping[str, Any]) -> ContractParams:
+    """Return ``params`` with the overrides of its contract applied.
+
+    Overrides for other (known) contracts are ignored, so that one mapping can be
+    given to every contract; unknown paths are errors.
+    """
+    check_override_paths(overrides)
+    values = dict(params.values)
+    changed = list(params.overridden)
+    for path, value in overrides.items():
+        contract, _, key = path.partition(".")
+        if contract != params.contract:
+            continue
+        _check_value(contract, key, value, f"--set {path}")
+        values[key] = value
+        changed.append(key)
+    return ContractParams(
+        params.contract, params.pay_year, values, params.entries, params.source, tuple(changed)
+    )
+
+
+def load_params(
+    contract: str,
+    pay_year: str = "2026/27",
+    path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> ContractParams:
+    """Load the parameters of a contract.
+
+    Parameters
+    ----------
+    contract
+        One of :data:`CONTRACTS`.
+    pay_year
+        One of :data:`PAY_YEARS` (ignored when ``path`` is given: the file states it).
+    path
+        A parameter file to use instead of the bundled one; it must be for ``contract``.
+    overrides
+        ``{"CONTRACT.KEY": value}``; entries for other contracts are ignored.
+
+    Returns
+    -------
+    ContractParams
+    """
+    check_contract(contract)
+    if path is None:
+        file = params_path(contract, pay_year)
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise UserError(f"{file}: parameter file not found")
+    params = parse_params_text(file.read_text("utf-8"), source=str(file))
+    if params.contract != contract:
+        raise UserError(f"{file}: is for contract {params.contract!r}, not {contract!r}")
+    return apply_overrides(params, overrides or {})
