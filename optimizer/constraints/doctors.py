@@ -1,0 +1,67 @@
+"""Per-doctor limits (hours targets, LTFT) and weighted requests."""
+
+from __future__ import annotations
+
+import math
+
+from ..model import PENCE_PER_GBP, RotaModel
+
+
+def add_doctor_limits(m: RotaModel) -> dict:
+    """Average resident hours per week within each doctor's target and bounds.
+
+    ``hours_per_week ± hours_tolerance`` and ``min_hours_per_week`` /
+    ``max_hours_per_week`` bound the resident minutes of the cycle. For the
+    headcount objective they apply only to doctors who are used.
+
+    Returns
+    -------
+    dict
+        No penalty terms.
+    """
+    model = m.model
+    weeks = m.problem.weeks
+    for i, doc in enumerate(m.doctors):
+        lo, hi = 0.0, math.inf
+        parts = []
+        if doc.hours_per_week is not None:
+            lo = max(lo, doc.hours_per_week - doc.hours_tolerance)
+            hi = min(hi, doc.hours_per_week + doc.hours_tolerance)
+            parts.append(f"{doc.hours_per_week:g} ± {doc.hours_tolerance:g} h/week")
+        if doc.min_hours_per_week is not None:
+            lo = max(lo, doc.min_hours_per_week)
+            parts.append(f"at least {doc.min_hours_per_week:g} h/week")
+        if doc.max_hours_per_week is not None:
+            hi = min(hi, doc.max_hours_per_week)
+            parts.append(f"at most {doc.max_hours_per_week:g} h/week")
+        if not parts:
+            continue
+        res = sum(p.length_min * v for p, v in m.vars_of(i) if p.resident)
+        g = m.guard(f"hours:{doc.id}", f"hours of {doc.id} ({', '.join(parts)})", "hours")
+        used = None if isinstance(m.used[i], int) else m.used[i]
+        if lo > 0:
+            m.add(model.add(res >= math.ceil(lo * 60 * weeks - 1e-9)), g, used)
+        if math.isfinite(hi):
+            m.add(model.add(res <= math.floor(hi * 60 * weeks + 1e-9)), g, used)
+    return {}
+
+
+def add_requests(m: RotaModel) -> dict:
+    """Soft requests: each costs its weight (GBP, as pence) on every day it is not met.
+
+    Returns
+    -------
+    dict
+        ``{"requests": expr}`` in pence when there are requests.
+    """
+    ids = [d.id for d in m.doctors]
+    terms = []
+    for r in m.problem.requests:
+        i = ids.index(r.doctor)
+        if r.shift is None:
+            lit = m.day_any(i, r.day)
+        else:
+            lit = next((v for p, v in m.on_day(i, r.day) if p.code == r.shift), 0)
+        weight = round(PENCE_PER_GBP * r.weight_gbp)
+        terms.append(weight * (1 - lit) if r.prefer else weight * lit)
+    return {"requests": sum(terms)} if terms else {}

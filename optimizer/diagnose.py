@@ -1,0 +1,182 @@
+"""Explain an infeasible problem: which rule families and requirements conflict.
+
+The problem is rebuilt with every rule family, cover requirement, hours target,
+fixed assignment and leave day switched by its own enforcement literal. Solving
+with all of them as CP-SAT assumptions gives a sufficient subset for infeasibility
+(:meth:`CpSolver.sufficient_assumptions_for_infeasibility`), which is then shrunk
+by deletion while time allows, and phrased in plain English.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .model import Guard, build_model
+from .problem import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A set of requirements that cannot all hold.
+
+    Attributes
+    ----------
+    message
+        One line, e.g. ``"infeasible: cover of 3 N on Sat wk1 conflicts with max 4
+        consecutive nights and weekend frequency 1 in 3 for 4 doctors"``.
+    guards
+        The conflicting items (keys and phrases).
+    minimal
+        True when deletion proved every item necessary.
+    """
+
+    message: str
+    guards: tuple[Guard, ...]
+    minimal: bool
+
+    @property
+    def rules(self) -> list[str]:
+        """Rule ids in the conflict (``rule:`` keys without the prefix)."""
+        return [g.key.removeprefix("rule:") for g in self.guards if g.kind == "rule"]
+
+    @property
+    def cover(self) -> list[str]:
+        """Cover requirements in the conflict, as phrases."""
+        return [g.phrase for g in self.guards if g.kind == "cover"]
+
+    def to_json(self) -> dict:
+        """JSON-ready mapping."""
+        return {
+            "message": self.message,
+            "minimal": self.minimal,
+            "items": [{"key": g.key, "kind": g.kind, "text": g.phrase} for g in self.guards],
+        }
+
+
+def _solve(model: cp_model.CpModel, lits: list, seconds: float, seed: int) -> tuple[int, list]:
+    model.clear_assumptions()
+    model.add_assumptions(lits)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    status = solver.solve(model)
+    core = (
+        solver.sufficient_assumptions_for_infeasibility() if status == cp_model.INFEASIBLE else []
+    )
+    return status, list(core)
+
+
+_KIND_ORDER = {"cover": 0, "rule": 1, "hours": 2, "fixed": 3, "leave": 4}
+
+
+def _sort_key(g: Guard) -> tuple:
+    """Cover first, by shift then day; then rules, hours targets, fixed days, leave."""
+    parts = tuple(int(p) if p.isdigit() else p for p in g.key.split(":"))
+    return (_KIND_ORDER.get(g.kind, 9), tuple((isinstance(p, int), p) for p in parts))
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _group_cover(guards: list[Guard]) -> list[str]:
+    """Phrases of cover items, grouped by requirement (``cover of 1 N on Mon wk1, Tue wk1``)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for g in guards:
+        head, _, day = g.phrase.rpartition(" on ")
+        groups[head].append(day)
+    out = []
+    for head, days in groups.items():
+        shown = days[:3]
+        more = f" and {len(days) - 3} more days" if len(days) > 3 else ""
+        out.append(f"{head} on {', '.join(shown)}{more}")
+    return out
+
+
+def describe(guards: list[Guard], n_doctors: int) -> str:
+    """One-line plain-English message for a conflicting set of guards."""
+    cover = _group_cover([g for g in guards if g.kind == "cover"])
+    others = [g.phrase for g in guards if g.kind != "cover"]
+    who = f"for {n_doctors} doctor{'s' if n_doctors != 1 else ''}"
+    if cover and others:
+        return f"infeasible: {_join(cover)} conflicts with {_join(others)} {who}"
+    parts = cover or others
+    if len(parts) == 1:
+        return f"infeasible: {parts[0]} cannot be met {who}"
+    if not parts:
+        return f"infeasible: the day structure alone cannot be met {who}"
+    return f"infeasible: {parts[0]} conflicts with {_join(parts[1:])} {who}"
+
+
+def explain_infeasible(
+    problem: Problem,
+    objective: str | None = None,
+    *,
+    time_limit_s: float = 20.0,
+    seed: int = 0,
+) -> Conflict | None:
+    """Find and phrase a conflicting subset of the problem's requirements.
+
+    Parameters
+    ----------
+    problem
+        The (infeasible) problem.
+    objective
+        Objective the model is built for.
+    time_limit_s
+        Wall-clock budget for the whole explanation, seconds.
+    seed
+        Random seed of the solver.
+
+    Returns
+    -------
+    Conflict or None
+        ``None`` when the switched model is not proved infeasible in time.
+    """
+    deadline = time.monotonic() + time_limit_s
+    m = build_model(problem, objective=objective, diagnose=True)
+    by_index = {g.literal.index: g for g in m.guards.values()}
+    lits = [g.literal for g in m.guards.values()]
+    status, core = _solve(m.model, lits, deadline - time.monotonic(), seed)
+    if status != cp_model.INFEASIBLE:
+        return None
+    current = [by_index[i] for i in core if i in by_index]
+    # drop whole groups first (every day of one cover requirement, say), then items
+    groups: dict[str, list[Guard]] = defaultdict(list)
+    for g in current:
+        groups[g.phrase.rpartition(" on ")[0] if g.kind == "cover" else g.key].append(g)
+    for members in sorted(groups.values(), key=len, reverse=True):
+        left = deadline - time.monotonic()
+        if len(members) < 2 or left <= 0.05 or not set(members) <= set(current):
+            continue
+        trial = [g for g in current if g not in members]
+        status, sub = _solve(m.model, [g.literal for g in trial], min(left, 5.0), seed)
+        if status == cp_model.INFEASIBLE:
+            keep = set(sub)
+            current = [g for g in trial if g.literal.index in keep] or trial
+    minimal = True
+    k = 0
+    while k < len(current):
+        left = deadline - time.monotonic()
+        if left <= 0.05:
+            minimal = False
+            break
+        trial = current[:k] + current[k + 1 :]
+        status, sub = _solve(m.model, [g.literal for g in trial], min(left, 5.0), seed)
+        if status == cp_model.INFEASIBLE:
+            keep = {i for i in sub}
+            current = [g for g in trial if g.literal.index in keep] or trial
+        elif status == cp_model.UNKNOWN:
+            minimal = False
+            k += 1
+        else:
+            k += 1
+    current.sort(key=_sort_key)
+    return Conflict(describe(current, len(problem.doctors)), tuple(current), minimal)

@@ -1,0 +1,552 @@
+"""The CP-SAT model of a rota search: one Boolean per doctor, day and shift type.
+
+:func:`build_model` turns a :class:`~optimizer.problem.Problem` into a
+:class:`RotaModel`: the decision variables, the day structure, cover, one call per
+rule family of the rule set (see :mod:`optimizer.constraints`), each doctor's 2026
+pay as a linear expression in integer pence, the loss against the 2002 reference,
+and the quantities the objectives use (nights, weekends, unsocial minutes, named
+penalty terms in pence).
+
+Times are minutes on the cyclic timeline of the rota (0 = Monday 00:00 of week 1).
+A *placement* is one shift type on one cycle day; every doctor has one Boolean per
+placement they may work.
+
+With ``diagnose=True`` every constraint family, cover requirement, doctor's hours
+target, fixed assignment and leave day is switched by its own enforcement literal
+(a *guard*), so that an infeasible problem can be explained with CP-SAT assumptions
+(:mod:`optimizer.diagnose`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from simulator.compile import compile_rota
+from simulator.contracts import ContractParams, load_params, price
+from simulator.contracts.wales2026 import pay_points
+from simulator.definitions import Definitions, load_definitions
+from simulator.kernels.metrics import M
+from simulator.metrics import compute_metrics_array
+from simulator.model import MIN_PER_DAY, MIN_PER_WEEK, Line, Rota, UserError
+from simulator.rules import RuleSet, load_ruleset
+
+from .problem import Doctor, Problem, ProblemError, day_name
+
+#: Money unit of the model: pence per GBP.
+PENCE_PER_GBP = 100
+#: Denominator of fractional pence-per-minute rates (overtime), so they stay exact.
+_DEN = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """One shift type on one cycle day.
+
+    Attributes
+    ----------
+    index, day, code
+        Position in :attr:`RotaModel.placements`, cycle day, shift code.
+    start_min, length_min
+        Start (minutes from the cycle start, in ``[0, cycle)``) and rostered length.
+    kind
+        Shift kind (``shift``, ``partial``, ``oncall``, ``nroc``).
+    work_min
+        Actual work, minutes (see :attr:`simulator.model.ShiftType.work_min`).
+    expected_work
+        True when the shift type declares expected work (NROC rest applies).
+    """
+
+    index: int
+    day: int
+    code: str
+    start_min: int
+    length_min: int
+    kind: str
+    work_min: float
+    expected_work: bool
+
+    @property
+    def end_min(self) -> int:
+        """End, minutes from the cycle start (may pass the cycle end)."""
+        return self.start_min + self.length_min
+
+    @property
+    def resident(self) -> bool:
+        """True for resident duties (everything except NROC)."""
+        return self.kind != "nroc"
+
+    @property
+    def label(self) -> str:
+        """``'N on Sat wk1'``."""
+        return f"{self.code} on {day_name(self.day)}"
+
+
+def cyclic_overlap_min(a0: int, a_len: int, b0: int, b_len: int, cycle_min: int) -> int:
+    """Overlap of ``[a0, a0+a_len)`` and ``[b0, b0+b_len)`` on a cycle, minutes.
+
+    Both intervals are shorter than the cycle; every lap of ``b`` is tried.
+    """
+    total = 0
+    for lap in (-1, 0, 1):
+        lo = max(a0, b0 + lap * cycle_min)
+        hi = min(a0 + a_len, b0 + b_len + lap * cycle_min)
+        if hi > lo:
+            total += hi - lo
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """An enforcement literal switching one constraint family or requirement.
+
+    Attributes
+    ----------
+    key
+        Stable identifier, e.g. ``"rule:consecutive_nights"`` or ``"cover_min:N:5"``.
+    phrase
+        Plain-English description used in infeasibility messages.
+    kind
+        ``rule``, ``cover``, ``hours``, ``fixed``, ``leave`` or ``shifts``.
+    literal
+        The CP-SAT literal.
+    """
+
+    key: str
+    phrase: str
+    kind: str
+    literal: cp_model.IntVar
+
+
+@dataclass
+class RotaModel:
+    """A built CP-SAT model with handles on its variables and expressions.
+
+    Attributes
+    ----------
+    problem, ruleset, pay_params, defs
+        Inputs.
+    model
+        The CP-SAT model.
+    placements
+        Every (day, shift type), index ``p``.
+    x
+        Per doctor: ``{p: BoolVar}`` for the placements the doctor may work.
+    used
+        Per doctor: a BoolVar that is true when the doctor has any duty (headcount).
+    pay_pence
+        Per doctor: 2026 pay, linear expression in pence per year.
+    loss_pence
+        Per doctor: max(0, 2002 reference − 2026 pay) in pence (0 without a reference).
+    reference_pence
+        Per doctor: the 2002 reference in pence, or ``None``.
+    nights, weekends, unsocial_min, resident_min
+        Per doctor: counts per cycle and minutes per cycle, as linear expressions.
+    penalties
+        Named penalty terms in pence (soft cover targets, requests).
+    guards
+        Enforcement literals by key (only with ``diagnose``).
+    diagnose
+        Whether constraints are switched by guards.
+    """
+
+    problem: Problem
+    ruleset: RuleSet
+    pay_params: ContractParams
+    defs: Definitions
+    model: cp_model.CpModel
+    placements: list[Placement]
+    diagnose: bool = False
+    x: list[dict[int, cp_model.IntVar]] = field(default_factory=list)
+    used: list[cp_model.IntVar | int] = field(default_factory=list)
+    pay_pence: list[cp_model.LinearExprT] = field(default_factory=list)
+    loss_pence: list[cp_model.LinearExprT] = field(default_factory=list)
+    reference_pence: list[int | None] = field(default_factory=list)
+    nights: list[cp_model.LinearExprT] = field(default_factory=list)
+    weekends: list[cp_model.LinearExprT] = field(default_factory=list)
+    unsocial_min: list[cp_model.LinearExprT] = field(default_factory=list)
+    resident_min: list[cp_model.LinearExprT] = field(default_factory=list)
+    penalties: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+    guards: dict[str, Guard] = field(default_factory=dict)
+    _day_any: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    _weekend_flags: dict[tuple[int, str], list] = field(default_factory=dict)
+
+    # -------------------------------------------------------------- geometry helpers
+
+    @property
+    def cycle_min(self) -> int:
+        """Cycle length, minutes."""
+        return self.problem.weeks * MIN_PER_WEEK
+
+    @property
+    def n_days(self) -> int:
+        """Days in the cycle."""
+        return self.problem.n_days
+
+    @property
+    def doctors(self) -> tuple[Doctor, ...]:
+        """The doctors."""
+        return self.problem.doctors
+
+    def on_day(self, i: int, day: int) -> list[tuple[Placement, cp_model.IntVar]]:
+        """Placements (with variables) of doctor ``i`` on cycle day ``day`` (mod cycle)."""
+        day %= self.n_days
+        n_codes = len(self.problem.shifts)
+        out = []
+        for p in self.placements[day * n_codes : (day + 1) * n_codes]:
+            var = self.x[i].get(p.index)
+            if var is not None:
+                out.append((p, var))
+        return out
+
+    def vars_of(self, i: int) -> list[tuple[Placement, cp_model.IntVar]]:
+        """Every placement of doctor ``i`` with its variable."""
+        return [(self.placements[p], v) for p, v in self.x[i].items()]
+
+    def day_any(self, i: int, day: int) -> cp_model.IntVar | int:
+        """A Boolean that is true when doctor ``i`` has any duty starting on ``day``."""
+        day %= self.n_days
+        key = (i, day)
+        if key not in self._day_any:
+            xs = [v for _, v in self.on_day(i, day)]
+            self._day_any[key] = self.flag(xs, f"any_{i}_{day}")
+        return self._day_any[key]
+
+    def flag(self, xs: Sequence[cp_model.IntVar], name: str) -> cp_model.IntVar | int:
+        """A Boolean equal to OR(``xs``) (0 when ``xs`` is empty, the variable if one)."""
+        if not xs:
+            return 0
+        if len(xs) == 1:
+            return xs[0]
+        f = self.model.new_bool_var(name)
+        self.model.add_max_equality(f, list(xs))
+        return f
+
+    def weekend_flags(self, i: int, definition: str, kinds: Iterable[str]) -> list:
+        """Per week: Boolean true when doctor ``i`` works that weekend.
+
+        Parameters
+        ----------
+        definition
+            ``"2016"`` (any duty 00:00 Saturday to 24:00 Sunday) or ``"2002"`` (any duty
+            from 19:00 Friday to 07:00 Monday), from the time definitions file.
+        kinds
+            Duty kinds that count.
+        """
+        kinds = tuple(sorted(kinds))
+        key = (i, f"{definition}:{','.join(kinds)}")
+        if key in self._weekend_flags:
+            return self._weekend_flags[key]
+        if definition == "2002":
+            lo, hi = self.defs.weekend_2002_start_min, self.defs.weekend_2002_end_min
+        else:
+            lo, hi = self.defs.weekend_start_min, self.defs.weekend_end_min
+        flags = []
+        for w in range(self.problem.weeks):
+            w0 = w * MIN_PER_WEEK + lo
+            xs = [
+                v
+                for p, v in self.vars_of(i)
+                if p.kind in kinds
+                and cyclic_overlap_min(w0, hi - lo, p.start_min, p.length_min, self.cycle_min) > 0
+            ]
+            flags.append(self.flag(xs, f"weekend_{i}_{w}"))
+        self._weekend_flags[key] = flags
+        return flags
+
+    # ---------------------------------------------------------------------- guards
+
+    def guard(self, key: str, phrase: str, kind: str) -> cp_model.IntVar | None:
+        """The enforcement literal of ``key`` (created on first use); ``None`` unless diagnosing."""
+        if not self.diagnose:
+            return None
+        if key not in self.guards:
+            lit = self.model.new_bool_var(f"guard:{key}")
+            self.guards[key] = Guard(key, phrase, kind, lit)
+        return self.guards[key].literal
+
+    def add(self, constraint, guard: cp_model.IntVar | None, *more) -> None:
+        """Make ``constraint`` conditional on ``guard`` and further literals ``more``."""
+        lits = ([guard] if guard is not None else []) + [m for m in more if m is not None]
+        if lits:
+            constraint.only_enforce_if(lits)
+
+    def clause(self, lits: Sequence, guard: cp_model.IntVar | None) -> None:
+        """Add the clause OR(``lits``), switched off when ``guard`` is false."""
+        lits = [lit for lit in lits if not isinstance(lit, int)]
+        if guard is not None:
+            lits.append(guard.negated())
+        self.model.add_bool_or(lits)
+
+    def forbid(self, lits: Sequence, guard: cp_model.IntVar | None) -> None:
+        """Forbid that every literal in ``lits`` is true (a nogood)."""
+        self.clause([lit.negated() for lit in lits], guard)
+
+
+# --------------------------------------------------------------------------- placements
+
+
+def _placements(problem: Problem) -> list[Placement]:
+    out = []
+    for day in range(problem.n_days):
+        for code, st in problem.shifts.items():
+            out.append(
+                Placement(
+                    index=len(out),
+                    day=day,
+                    code=code,
+                    start_min=day * MIN_PER_DAY + st.start_min,
+                    length_min=st.duration_min,
+                    kind=st.kind,
+                    work_min=st.work_min,
+                    expected_work=st.expected_work_hours is not None,
+                )
+            )
+    return out
+
+
+def placement_rota(problem: Problem, placements: Sequence[Placement], doctor: Doctor) -> Rota:
+    """A rota with one line per placement, each holding that duty alone.
+
+    Pricing and measuring it gives each placement's contribution to a line's pay and
+    metrics (every 2026 pay term is linear in the duties while hours stay at or below
+    the basic hours; the overtime part is added by the model).
+    """
+    empty: tuple[tuple[str, ...], ...] = tuple(() for _ in range(problem.n_days))
+    lines = []
+    for p in placements:
+        days = list(empty)
+        days[p.day] = (p.code,)
+        lines.append(
+            Line(
+                id=f"p{p.index}",
+                grade=doctor.grade,
+                years=doctor.years,
+                days=tuple(days),
+                ltft=doctor.ltft,
+                specialty="general",
+            )
+        )
+    return Rota(
+        name="placements",
+        weeks=problem.weeks,
+        shifts=problem.shifts,
+        lines=tuple(lines),
+        start=problem.start,
+        source=problem.source,
+    )
+
+
+def placement_values(
+    problem: Problem, placements: Sequence[Placement], doctor: Doctor, params: ContractParams
+) -> dict[str, np.ndarray]:
+    """Per placement, for a doctor of this grade and pay point.
+
+    Returns
+    -------
+    dict
+        ``pay_gbp`` (2026 pay without premia, GBP/year, valid while hours stay at or
+        below the basic hours), ``unsocial_min`` (unsocial resident minutes per cycle,
+        bank holidays included), ``night`` (1 for a night shift).
+    """
+    compiled = compile_rota(placement_rota(problem, placements, doctor))
+    metrics = compute_metrics_array(compiled)
+    table = price(compiled, "wales-2026", params=params, metrics=metrics)
+    weeks = problem.weeks
+    return {
+        "pay_gbp": table["total"].to_numpy(dtype=np.float64),
+        "unsocial_min": np.rint(
+            metrics[:, M["unsocial_resident_hours_per_week"]] * 60.0 * weeks
+        ).astype(np.int64),
+        "night": np.rint(metrics[:, M["nights"]]).astype(np.int64),
+    }
+
+
+def premium_gbp(doctor: Doctor, params: ContractParams) -> float:
+    """Full-time 2026 premium of the doctor's specialty, GBP/year (0 for none)."""
+    for prefix in ("gp", "omfs"):
+        names = {s.strip().casefold() for s in params[f"{prefix}_specialties"]}
+        if doctor.specialty.strip().casefold() in names:
+            return float(params[f"{prefix}_premium_gbp"])
+    return 0.0
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _add_pay(m: RotaModel, i: int, doctor: Doctor, values: dict[str, np.ndarray]) -> None:
+    """2026 pay, loss and objective quantities of doctor ``i``."""
+    model = m.model
+    params = m.pay_params
+    weeks = m.problem.weeks
+    basic_h = float(params["basic_hours_per_week"])
+    items = m.vars_of(i)
+    res_min = sum(p.length_min * v for p, v in items if p.resident)
+    m.resident_min.append(res_min)
+    m.unsocial_min.append(sum(int(values["unsocial_min"][p.index]) * v for p, v in items))
+    m.nights.append(sum(int(values["night"][p.index]) * v for p, v in items))
+    m.weekends.append(sum(m.weekend_flags(i, "2016", ("shift", "partial", "oncall", "nroc"))))
+
+    pay = sum(round(PENCE_PER_GBP * values["pay_gbp"][p.index]) * v for p, v in items)
+    # hours over the basic week: basic stops growing, additional hours take over
+    point_gbp = _pay_point(doctor, params)
+    premium = premium_gbp(doctor, params)
+    pro_rata = bool(params["premia_pro_rata"])
+    basic_cycle_min = round(basic_h * 60 * weeks)
+    per_min_pence = PENCE_PER_GBP / (basic_h * 60 * weeks)  # of 1 GBP/year per cycle-minute
+    add_coef = point_gbp * (float(params["additional_hours_multiplier"]) - 1.0) * per_min_pence
+    prem_coef = premium * per_min_pence if pro_rata else 0.0
+    if premium and not pro_rata:
+        pay = pay + round(PENCE_PER_GBP * premium) * m.used[i]
+    if prem_coef:
+        pay = pay + sum(round(prem_coef * p.length_min) * v for p, v in items if p.resident)
+    # pence per minute over the basic hours, as a fraction with denominator _DEN
+    excess_num = round((add_coef - prem_coef) * _DEN)
+    if excess_num:
+        max_min = sum(p.length_min for p, _ in items if p.resident)
+        excess = model.new_int_var(0, max(0, max_min), f"excess_min_{i}")
+        model.add_max_equality(excess, [res_min - basic_cycle_min, 0])
+        bound = abs(excess_num) * max(0, max_min)
+        scaled = model.new_int_var(-bound, bound, f"excess_scaled_{i}")
+        model.add(scaled == excess_num * excess)
+        extra = model.new_int_var(-bound // _DEN - 1, bound // _DEN + 1, f"excess_pence_{i}")
+        model.add_division_equality(extra, scaled, _DEN)
+        pay = pay + extra
+    m.pay_pence.append(pay)
+
+    if doctor.reference_gbp is None:
+        m.reference_pence.append(None)
+        m.loss_pence.append(0)
+        return
+    ref = round(PENCE_PER_GBP * doctor.reference_gbp)
+    m.reference_pence.append(ref)
+    loss = model.new_int_var(0, ref, f"loss_pence_{i}")
+    model.add(loss >= ref - pay)
+    m.loss_pence.append(loss)
+
+
+def _pay_point(doctor: Doctor, params: ContractParams) -> float:
+    """Pay point of the doctor, GBP/year, from the pay engine's own rule."""
+    line = Line(
+        id=doctor.id,
+        grade=doctor.grade,
+        years=doctor.years,
+        days=((),) * 7,
+        ltft=doctor.ltft,
+    )
+    rota = Rota(name="point", weeks=1, shifts={}, lines=(line,))
+    point, _ = pay_points(compile_rota(rota), params)
+    return float(point[0])
+
+
+def build_model(
+    problem: Problem,
+    *,
+    objective: str | None = None,
+    diagnose: bool = False,
+    ruleset: RuleSet | None = None,
+    pay_params: ContractParams | None = None,
+) -> RotaModel:
+    """Build the CP-SAT model of a problem.
+
+    Parameters
+    ----------
+    problem
+        The problem.
+    objective
+        Objective the model is built for (``headcount`` lets doctors go unused);
+        default the problem's.
+    diagnose
+        Switch every constraint family and requirement by its own guard literal.
+    ruleset, pay_params
+        Rule set and 2026 pay parameters (default: the problem's rule set with its
+        overrides, and the bundled parameters of its pay year).
+
+    Returns
+    -------
+    RotaModel
+    """
+    from .constraints import (
+        FAMILY_BUILDERS,
+        add_cover,
+        add_day_structure,
+        add_doctor_limits,
+        add_requests,
+    )
+
+    objective = objective or problem.objective
+    if ruleset is None:
+        ruleset = load_ruleset(problem.rules, overrides=dict(problem.rule_overrides) or None)
+    pay_params = pay_params or load_params("wales-2026", problem.pay_year)
+    for rule in ruleset.rules:
+        if rule.family not in FAMILY_BUILDERS:
+            raise UserError(
+                f"rule {rule.id!r} of rule set {ruleset.name!r} is in family {rule.family!r}, "
+                f"which the optimiser does not model (it models: {', '.join(FAMILY_BUILDERS)})"
+            )
+    model = cp_model.CpModel()
+    m = RotaModel(
+        problem=problem,
+        ruleset=ruleset,
+        pay_params=pay_params,
+        defs=load_definitions(),
+        model=model,
+        placements=_placements(problem),
+        diagnose=diagnose,
+    )
+    needed = {(r.shift, r.day) for r in problem.cover if r.max is None or r.max > 0}
+    for i, doctor in enumerate(problem.doctors):
+        allowed = set(doctor.shifts) if doctor.shifts is not None else set(problem.shifts)
+        m.x.append(
+            {
+                p.index: model.new_bool_var(f"x_{doctor.id}_{p.day}_{p.code}")
+                for p in m.placements
+                if p.code in allowed and (p.code, p.day) in needed
+            }
+        )
+        if objective == "headcount":
+            used = model.new_bool_var(f"used_{doctor.id}")
+            for v in m.x[i].values():
+                model.add_implication(v, used)
+            m.used.append(used)
+        else:
+            m.used.append(1)
+    _check_fixed(problem, m)
+
+    add_day_structure(m)
+    add_cover(m)
+    add_doctor_limits(m)
+    for rule in ruleset.rules:
+        m.penalties.update(FAMILY_BUILDERS[rule.family](m, rule))
+    m.penalties.update(add_requests(m))
+
+    cache: dict[tuple, dict[str, np.ndarray]] = {}
+    for i, doctor in enumerate(problem.doctors):
+        key = (doctor.grade, doctor.years, doctor.ltft)
+        if key not in cache:
+            cache[key] = placement_values(problem, m.placements, doctor, pay_params)
+        _add_pay(m, i, doctor, cache[key])
+    return m
+
+
+def _check_fixed(problem: Problem, m: RotaModel) -> None:
+    for f in problem.fixed:
+        i = [d.id for d in problem.doctors].index(f.doctor)
+        if f.shift != "-" and not any(p.code == f.shift for p, _ in m.on_day(i, f.day)):
+            raise ProblemError(
+                f"fixed shift {f.shift!r} is not among the doctor's shifts or has no cover "
+                "requirement that day",
+                file=problem.source,
+                doctor=f.doctor,
+                day=f.day,
+                field="fixed.shift",
+            )
+
+
+def ceil_div(a: float, b: float) -> int:
+    """Smallest integer at least ``a / b``."""
+    return math.ceil(a / b - 1e-9)

@@ -1,0 +1,776 @@
+"""Optimisation problem files: what the rota search must cover and for whom.
+
+A problem file (TOML) names the cycle, the shift types (the same ``[shifts]`` table
+as rota files), the cover needed per day and shift type, the doctors and their 2002
+pay reference, the rule set, fixed assignments, leave and weighted requests, and
+the objective. See ``docs/optimiser.md`` for the format.
+
+Every input error raises :class:`ProblemError` (a :class:`~simulator.model.UserError`)
+with a one-line message naming the file, the doctor, the day and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulator.io import read_rota
+from simulator.io.common import check_keys as _rota_check_keys
+from simulator.io.toml_rota import parse_shift_table
+from simulator.model import DAY_NAMES, GRADES, RotaError, ShiftType, UserError
+from simulator.rules import RULESETS
+
+#: Objectives understood by the optimiser.
+OBJECTIVES = ("pay-loss", "cost", "headcount", "fairness")
+
+PROBLEM_KEYS = (
+    "name",
+    "weeks",
+    "start",
+    "rules",
+    "rule_overrides",
+    "pay_year",
+    "objective",
+    "shifts",
+    "combinable",
+    "cover",
+    "doctors",
+    "fixed",
+    "leave",
+    "requests",
+)
+DOCTOR_KEYS = (
+    "id",
+    "grade",
+    "years",
+    "ltft",
+    "specialty",
+    "hours_per_week",
+    "hours_tolerance",
+    "min_hours_per_week",
+    "max_hours_per_week",
+    "shifts",
+    "reference_gbp",
+    "reference_rota",
+    "reference_line",
+)
+COVER_SCOPES = ("all", "weekdays", "weekend", *(d.lower() for d in DAY_NAMES), "except")
+REQUIREMENT_KEYS = ("min", "max", "target", "weight")
+FIXED_KEYS = ("doctor", "days", "shift")
+LEAVE_KEYS = ("doctor", "days")
+REQUEST_KEYS = ("doctor", "days", "shift", "prefer", "weight")
+#: Default tolerance around a doctor's ``hours_per_week`` target, h/week.
+DEFAULT_HOURS_TOLERANCE_H = 1.0
+
+
+class ProblemError(UserError):
+    """A problem file that cannot be used.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file, doctor, day, field
+        Where: the problem file, the doctor id, the cycle day and the key.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        doctor: str | None = None,
+        day: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.doctor = doctor
+        self.day = day
+        self.field = field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(self.file)
+        if self.doctor is not None:
+            parts.append(f"doctor {self.doctor!r}")
+        if self.day is not None:
+            parts.append(day_name(self.day))
+        if self.field is not None:
+            parts.append(f"field {self.field!r}")
+        where = ", ".join(parts)
+        text = f"{where}: {self.message}" if where else self.message
+        return " ".join(text.split())
+
+
+def day_name(day: int) -> str:
+    """Short label of a cycle day, e.g. ``'Sat wk1'`` for day 5."""
+    return f"{DAY_NAMES[day % 7]} wk{day // 7 + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """Cover of one shift type on one cycle day.
+
+    Attributes
+    ----------
+    shift, day
+        Shift code and cycle day (0 = Monday of week 1).
+    min, max
+        Hard bounds on the number of doctors (``max`` ``None`` = no upper bound).
+    target, weight_gbp
+        Soft target and its penalty, GBP per doctor above or below the target
+        (``None`` when there is no target).
+    """
+
+    shift: str
+    day: int
+    min: int = 0
+    max: int | None = None
+    target: int | None = None
+    weight_gbp: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Doctor:
+    """One doctor to be rostered.
+
+    Attributes
+    ----------
+    id, grade, years, ltft, specialty
+        As for a rota line.
+    hours_per_week, hours_tolerance
+        Target average resident hours per week (LTFT) and the allowed deviation,
+        h/week; ``None`` for no target.
+    min_hours_per_week, max_hours_per_week
+        Optional hard bounds on average resident hours, h/week.
+    shifts
+        Shift codes the doctor may work (``None`` = all).
+    reference_gbp
+        2002 pay reference, GBP/year (``None`` = no pay protection floor).
+    reference_source
+        Where the reference came from: ``"salary"``, ``"rota FILE line ID"`` or ``""``.
+    reference_band
+        2002 band of the reference line when priced from a rota, else ``None``.
+    current_days
+        The doctor's current rota line (its day cells) when it was given, else ``None``.
+    current_2026_gbp
+        2026 pay of the current rota line, GBP/year, when it was given, else ``None``.
+    """
+
+    id: str
+    grade: str
+    years: int = 0
+    ltft: bool = False
+    specialty: str = "general"
+    hours_per_week: float | None = None
+    hours_tolerance: float = DEFAULT_HOURS_TOLERANCE_H
+    min_hours_per_week: float | None = None
+    max_hours_per_week: float | None = None
+    shifts: tuple[str, ...] | None = None
+    reference_gbp: float | None = None
+    reference_source: str = ""
+    reference_band: str | None = None
+    current_days: tuple[tuple[str, ...], ...] | None = None
+    current_2026_gbp: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """A hard assignment: ``doctor`` works ``shift`` on ``day`` (``"-"``: is off)."""
+
+    doctor: str
+    day: int
+    shift: str
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A soft request with a weight, GBP per day on which it is not met.
+
+    ``shift`` ``None`` means any duty: with ``prefer`` false it is a day-off request.
+    """
+
+    doctor: str
+    day: int
+    shift: str | None
+    prefer: bool
+    weight_gbp: float
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A rota search problem (see ``docs/optimiser.md``).
+
+    Attributes
+    ----------
+    name, weeks, start
+        Display name, cycle length in weeks, optional Monday laying the cycle on the
+        calendar (bank holidays count as unsocial time for 2026 pay).
+    shifts
+        Shift types by code.
+    combinable
+        Pairs of codes that may share a day (order-free).
+    cover
+        Requirements, one per (shift, day) that has one.
+    doctors
+        The doctors, in file order.
+    fixed, leave, requests
+        Hard assignments, leave days (``(doctor, day)``) and soft requests.
+    rules, rule_overrides
+        Rule set name and overrides by dotted key.
+    pay_year
+        Pay year of both contracts.
+    objective
+        Default objective (one of :data:`OBJECTIVES`).
+    source
+        File the problem came from.
+    """
+
+    name: str
+    weeks: int
+    shifts: dict[str, ShiftType] = field(hash=False)
+    cover: tuple[Requirement, ...]
+    doctors: tuple[Doctor, ...]
+    start: dt.date | None = None
+    combinable: frozenset[frozenset[str]] = frozenset()
+    fixed: tuple[Fixed, ...] = ()
+    leave: tuple[tuple[str, int], ...] = ()
+    requests: tuple[Request, ...] = ()
+    rules: str = "wales-2026"
+    rule_overrides: Mapping[str, float] = field(default_factory=dict, hash=False)
+    pay_year: str = "2026/27"
+    objective: str = "pay-loss"
+    source: str = "<memory>"
+
+    @property
+    def n_days(self) -> int:
+        """Days in the cycle."""
+        return 7 * self.weeks
+
+    def doctor(self, doctor_id: str) -> Doctor:
+        """The doctor with id ``doctor_id``."""
+        for doc in self.doctors:
+            if doc.id == doctor_id:
+                return doc
+        raise ProblemError(f"unknown doctor {doctor_id!r}", file=self.source)
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+_DAY_RE = re.compile(r"^\s*(?:wk\s*(\d+)\s+([A-Za-z]{3})|([A-Za-z]{3})\s+wk\s*(\d+))\s*$", re.I)
+
+
+def parse_day(value: object, weeks: int, start: dt.date | None, **where) -> int:
+    """Parse one day: a cycle day number (0 = Monday wk1), ``"Sat wk2"``/``"wk2 Sat"``, or a date.
+
+    Raises
+    ------
+    ProblemError
+        A malformed day or one outside the cycle.
+    """
+    n_days = 7 * weeks
+    day: int | None = None
+    if isinstance(value, bool):
+        day = None
+    elif isinstance(value, int):
+        day = value
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if start is None:
+            raise ProblemError(f"date {value} needs a 'start' date for the cycle", **where)
+        day = (value - start).days
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit():
+            day = int(text)
+        else:
+            m = _DAY_RE.match(text)
+            if m is None:
+                try:
+                    date = dt.date.fromisoformat(text)
+                except ValueError:
+                    date = None
+                if date is None:
+                    raise ProblemError(
+                        f"malformed day {value!r}: use a day number, 'Sat wk2' or a date", **where
+                    )
+                return parse_day(date, weeks, start, **where)
+            week = int(m.group(1) or m.group(4))
+            name = (m.group(2) or m.group(3)).capitalize()
+            if name not in DAY_NAMES:
+                raise ProblemError(f"unknown weekday {name!r} in {value!r}", **where)
+            if not 1 <= week <= weeks:
+                raise ProblemError(f"week {week} is outside the {weeks}-week cycle", **where)
+            day = 7 * (week - 1) + DAY_NAMES.index(name)
+    if day is None:
+        raise ProblemError(f"malformed day {value!r}", **where)
+    if not 0 <= day < n_days:
+        raise ProblemError(f"day {value!r} is outside the {weeks}-week cycle", **where)
+    return day
+
+
+def parse_days(value: object, weeks: int, start: dt.date | None, **where) -> list[int]:
+    """Parse a day, a list of days, or a range ``"Mon wk1..Fri wk1"`` (inclusive)."""
+    items = value if isinstance(value, list) else [value]
+    out: list[int] = []
+    for item in items:
+        if isinstance(item, str) and ".." in item:
+            lo_text, hi_text = item.split("..", 1)
+            lo = parse_day(lo_text, weeks, start, **where)
+            hi = parse_day(hi_text, weeks, start, **where)
+            if hi < lo:
+                raise ProblemError(f"range {item!r} ends before it starts", **where)
+            out.extend(range(lo, hi + 1))
+        else:
+            out.append(parse_day(item, weeks, start, **where))
+    if not out:
+        raise ProblemError("no days given", **where)
+    return out
+
+
+def _check_keys(table: Mapping, allowed: Sequence[str], **where) -> None:
+    try:
+        _rota_check_keys(table, tuple(allowed), field="")
+    except RotaError as exc:
+        raise ProblemError(exc.message, **where) from None
+
+
+def _number(value: object, **where) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ProblemError(f"expected a number, got {value!r}", **where)
+    return float(value)
+
+
+def _count(value: object, **where) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ProblemError(f"expected a whole number >= 0, got {value!r}", **where)
+    return value
+
+
+def _requirement_spec(value: object, **where) -> dict:
+    """``n`` (exactly n) or ``{min, max, target, weight}`` into a dict of those keys."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        n = _count(value, **where)
+        return {"min": n, "max": n}
+    if not isinstance(value, Mapping):
+        raise ProblemError(
+            f"expected a number of doctors or {{ min, max, target, weight }}, got {value!r}",
+            **where,
+        )
+    _check_keys(value, REQUIREMENT_KEYS, **where)
+    spec: dict = {}
+    for key in ("min", "max", "target"):
+        if key in value:
+            spec[key] = _count(value[key], **{**where, "field": f"{where['field']}.{key}"})
+    if "weight" in value:
+        spec["weight"] = _number(value["weight"], **{**where, "field": f"{where['field']}.weight"})
+    if ("target" in spec) != ("weight" in spec):
+        raise ProblemError(
+            "a soft 'target' needs a 'weight' (GBP per doctor) and vice versa", **where
+        )
+    return spec
+
+
+def _parse_cover(
+    data: object, shifts: Mapping[str, ShiftType], weeks: int, start: dt.date | None, file: str
+) -> tuple[Requirement, ...]:
+    if not isinstance(data, Mapping) or not data:
+        raise ProblemError("missing [cover] table: cover per shift type", file=file, field="cover")
+    n_days = 7 * weeks
+    out: list[Requirement] = []
+    for code, table in data.items():
+        where = {"file": file, "field": f"cover.{code}"}
+        if code not in shifts:
+            raise ProblemError(f"unknown shift code {code!r}", **where)
+        if not isinstance(table, Mapping):
+            raise ProblemError("expected a table of scopes (all, weekdays, mon, except…)", **where)
+        _check_keys(table, COVER_SCOPES, **where)
+        specs: list[dict] = [{} for _ in range(n_days)]
+        order = ("all", "weekdays", "weekend", *(d.lower() for d in DAY_NAMES))
+        for scope in order:
+            if scope not in table:
+                continue
+            spec = _requirement_spec(table[scope], file=file, field=f"cover.{code}.{scope}")
+            for d in range(n_days):
+                wd = d % 7
+                hit = (
+                    scope == "all"
+                    or (scope == "weekdays" and wd < 5)
+                    or (scope == "weekend" and wd >= 5)
+                    or scope == DAY_NAMES[wd].lower()
+                )
+                if hit:
+                    specs[d] = spec
+        exceptions = table.get("except", {})
+        if not isinstance(exceptions, Mapping):
+            raise ProblemError(
+                'expected a table of day = requirement, e.g. { "Sat wk2" = 2 }',
+                file=file,
+                field=f"cover.{code}.except",
+            )
+        for key, value in exceptions.items():
+            ewhere = {"file": file, "field": f"cover.{code}.except.{key}"}
+            spec = _requirement_spec(value, **ewhere)
+            for d in parse_days(key, weeks, start, **ewhere):
+                specs[d] = spec
+        for d, spec in enumerate(specs):
+            if not spec:
+                continue
+            lo, hi = spec.get("min", 0), spec.get("max")
+            if hi is not None and hi < lo:
+                raise ProblemError(
+                    f"max {hi} is below min {lo}", file=file, day=d, field=f"cover.{code}"
+                )
+            out.append(
+                Requirement(code, d, lo, hi, spec.get("target"), float(spec.get("weight", 0.0)))
+            )
+    return tuple(out)
+
+
+def _reference_from_rota(path: Path, line_id: str, pay_year: str, weeks: int, **where):
+    """2002 pay (GBP/year), band, day cells and 2026 pay (GBP/year) of a rota line."""
+    from simulator.compile import compile_rota
+    from simulator.contracts import price
+
+    try:
+        rota = read_rota(path)
+    except RotaError as exc:
+        raise ProblemError(f"reference rota: {exc}", **where) from None
+    ids = [line.id for line in rota.lines]
+    if line_id not in ids:
+        raise ProblemError(
+            f"reference rota {path.name} has no line {line_id!r} (lines: {', '.join(ids)})",
+            **where,
+        )
+    compiled = compile_rota(rota)
+    table = price(compiled, "nhs-2002", pay_year)
+    new = price(compiled, "wales-2026", pay_year)
+    line = rota.lines[ids.index(line_id)]
+    days = line.days if rota.weeks == weeks else None
+    return (
+        float(table.loc[line_id, "total"]),
+        str(table.loc[line_id, "band"]),
+        days,
+        float(new.loc[line_id, "total"]),
+    )
+
+
+def _parse_doctor(
+    entry: object,
+    j: int,
+    shifts: Mapping[str, ShiftType],
+    pay_year: str,
+    weeks: int,
+    file: str,
+    base: Path,
+) -> Doctor:
+    if not isinstance(entry, Mapping):
+        raise ProblemError("each [[doctors]] entry must be a table", file=file, field="doctors")
+    doc_id = entry.get("id")
+    if not isinstance(doc_id, str | int) or isinstance(doc_id, bool) or not str(doc_id).strip():
+        raise ProblemError(f"doctor {j + 1} needs an 'id'", file=file, field="doctors.id")
+    doc_id = str(doc_id).strip()
+    where = {"file": file, "doctor": doc_id}
+    _check_keys(entry, DOCTOR_KEYS, **where)
+    grade = entry.get("grade")
+    if grade not in GRADES:
+        raise ProblemError(
+            f"grade must be one of {', '.join(GRADES)}, got {grade!r}", field="grade", **where
+        )
+    years = _count(entry.get("years", 0), field="years", **where)
+    ltft = entry.get("ltft", False)
+    if not isinstance(ltft, bool):
+        raise ProblemError(f"expected true or false, got {ltft!r}", field="ltft", **where)
+    specialty = entry.get("specialty", "general")
+    if not isinstance(specialty, str):
+        raise ProblemError("expected text", field="specialty", **where)
+    hours: dict[str, float | None] = {}
+    for key in ("hours_per_week", "min_hours_per_week", "max_hours_per_week", "hours_tolerance"):
+        value = entry.get(key)
+        hours[key] = None if value is None else _number(value, field=key, **where)
+        if hours[key] is not None and hours[key] < 0:
+            raise ProblemError("must be >= 0", field=key, **where)
+    allowed = entry.get("shifts")
+    if allowed is not None:
+        if not isinstance(allowed, list) or not all(isinstance(c, str) for c in allowed):
+            raise ProblemError("expected a list of shift codes", field="shifts", **where)
+        for code in allowed:
+            if code not in shifts:
+                raise ProblemError(f"unknown shift code {code!r}", field="shifts", **where)
+        allowed = tuple(allowed)
+    ref = entry.get("reference_gbp")
+    ref_rota = entry.get("reference_rota")
+    ref_line = entry.get("reference_line")
+    source, band, days, current = "", None, None, None
+    if ref is not None and (ref_rota is not None or ref_line is not None):
+        raise ProblemError(
+            "give either reference_gbp or reference_rota + reference_line, not both",
+            field="reference_gbp",
+            **where,
+        )
+    if ref is not None:
+        ref = _number(ref, field="reference_gbp", **where)
+        if ref < 0:
+            raise ProblemError("must be >= 0", field="reference_gbp", **where)
+        source = "salary"
+    elif ref_rota is not None or ref_line is not None:
+        if not isinstance(ref_rota, str) or ref_line is None:
+            raise ProblemError(
+                "reference_rota (a rota file) and reference_line (its line id) go together",
+                field="reference_rota",
+                **where,
+            )
+        path = Path(ref_rota)
+        path = path if path.is_absolute() else base / path
+        ref, band, days, current = _reference_from_rota(
+            path, str(ref_line), pay_year, weeks, field="reference_rota", **where
+        )
+        source = f"rota {path.name} line {ref_line}"
+    return Doctor(
+        id=doc_id,
+        grade=grade,
+        years=years,
+        ltft=ltft,
+        specialty=specialty.strip() or "general",
+        hours_per_week=hours["hours_per_week"],
+        hours_tolerance=(
+            DEFAULT_HOURS_TOLERANCE_H
+            if hours["hours_tolerance"] is None
+            else hours["hours_tolerance"]
+        ),
+        min_hours_per_week=hours["min_hours_per_week"],
+        max_hours_per_week=hours["max_hours_per_week"],
+        shifts=allowed,
+        reference_gbp=ref,
+        reference_source=source,
+        reference_band=band,
+        current_days=days,
+        current_2026_gbp=current,
+    )
+
+
+def _entries(data: Mapping, key: str, file: str) -> list[Mapping]:
+    entries = data.get(key, [])
+    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+        raise ProblemError(f"use [[{key}]] tables", file=file, field=key)
+    return entries
+
+
+def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | None = None):
+    """Build a :class:`Problem` from parsed TOML.
+
+    Parameters
+    ----------
+    data
+        The parsed file.
+    file
+        Name used in error messages.
+    base
+        Folder against which relative ``reference_rota`` paths are resolved.
+    """
+    base = base or Path.cwd()
+    _check_keys(data, PROBLEM_KEYS, file=file)
+    if "weeks" not in data:
+        raise ProblemError(
+            "missing 'weeks' (cycle length in whole weeks)", file=file, field="weeks"
+        )
+    weeks = data["weeks"]
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+        raise ProblemError(f"expected a whole number >= 1, got {weeks!r}", file=file, field="weeks")
+    start = data.get("start")
+    if start is not None:
+        if isinstance(start, str):
+            try:
+                start = dt.date.fromisoformat(start)
+            except ValueError:
+                start = None
+        if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
+            raise ProblemError("expected a date like 2026-08-03", file=file, field="start")
+        if start.weekday() != 0:
+            raise ProblemError(f"{start} is not a Monday", file=file, field="start")
+    name = data.get("name", Path(file).stem)
+    if not isinstance(name, str):
+        raise ProblemError("expected text", file=file, field="name")
+    rules = data.get("rules", "wales-2026")
+    if rules not in RULESETS:
+        raise ProblemError(
+            f"unknown rule set {rules!r}: expected one of {', '.join(RULESETS)}",
+            file=file,
+            field="rules",
+        )
+    overrides = data.get("rule_overrides", {})
+    if not isinstance(overrides, Mapping):
+        raise ProblemError(
+            'expected a table of "rule.parameter" = number', file=file, field="rule_overrides"
+        )
+    flat: dict[str, float] = {}
+    for key, value in overrides.items():
+        if isinstance(value, Mapping):  # rule_overrides.rule.parameter written as nested tables
+            for sub, v in value.items():
+                flat[f"{key}.{sub}"] = _number(v, file=file, field=f"rule_overrides.{key}.{sub}")
+        else:
+            flat[key] = _number(value, file=file, field=f"rule_overrides.{key}")
+    pay_year = data.get("pay_year", "2026/27")
+    if not isinstance(pay_year, str):
+        raise ProblemError('expected text like "2026/27"', file=file, field="pay_year")
+    objective = data.get("objective", "pay-loss")
+    if objective not in OBJECTIVES:
+        raise ProblemError(
+            f"unknown objective {objective!r}: expected one of {', '.join(OBJECTIVES)}",
+            file=file,
+            field="objective",
+        )
+    try:
+        shifts = parse_shift_table(data.get("shifts"), file=file)
+    except RotaError as exc:
+        raise ProblemError(exc.message, file=file, field=exc.field) from None
+
+    combinable: set[frozenset[str]] = set()
+    pairs = data.get("combinable", [])
+    if not isinstance(pairs, list):
+        raise ProblemError(
+            'expected a list of pairs like [["D", "OC"]]', file=file, field="combinable"
+        )
+    for pair in pairs:
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or pair[0] == pair[1]
+            or any(c not in shifts for c in pair)
+        ):
+            raise ProblemError(
+                f"expected a pair of two different shift codes, got {pair!r}",
+                file=file,
+                field="combinable",
+            )
+        a, b = shifts[pair[0]], shifts[pair[1]]
+        first, second = (a, b) if a.start_min <= b.start_min else (b, a)
+        if first.start_min + first.duration_min > second.start_min:
+            raise ProblemError(
+                f"{first.code} and {second.code} overlap on the same day, so cannot be combined",
+                file=file,
+                field="combinable",
+            )
+        combinable.add(frozenset(pair))
+
+    cover = _parse_cover(data.get("cover"), shifts, weeks, start, file)
+
+    doctor_entries = _entries(data, "doctors", file)
+    if not doctor_entries:
+        raise ProblemError("no [[doctors]]", file=file, field="doctors")
+    doctors = []
+    for j, entry in enumerate(doctor_entries):
+        doctors.append(_parse_doctor(entry, j, shifts, pay_year, weeks, file, base))
+    ids = [d.id for d in doctors]
+    for doc_id in ids:
+        if ids.count(doc_id) > 1:
+            raise ProblemError("duplicate doctor id", file=file, doctor=doc_id, field="id")
+
+    def doctor_of(entry: Mapping, key: str) -> str:
+        doc = entry.get("doctor")
+        if str(doc) not in ids:
+            raise ProblemError(f"unknown doctor {doc!r}", file=file, field=f"{key}.doctor")
+        return str(doc)
+
+    fixed: list[Fixed] = []
+    for entry in _entries(data, "fixed", file):
+        doc = doctor_of(entry, "fixed")
+        where = {"file": file, "doctor": doc}
+        _check_keys(entry, FIXED_KEYS, **where)
+        code = entry.get("shift")
+        if code != "-" and code not in shifts:
+            raise ProblemError(
+                f"unknown shift code {code!r} ('-' fixes a day off)", field="fixed.shift", **where
+            )
+        if "days" not in entry:
+            raise ProblemError("missing 'days'", field="fixed.days", **where)
+        for d in parse_days(entry["days"], weeks, start, field="fixed.days", **where):
+            fixed.append(Fixed(doc, d, code))
+    leave: list[tuple[str, int]] = []
+    for entry in _entries(data, "leave", file):
+        doc = doctor_of(entry, "leave")
+        where = {"file": file, "doctor": doc}
+        _check_keys(entry, LEAVE_KEYS, **where)
+        if "days" not in entry:
+            raise ProblemError("missing 'days'", field="leave.days", **where)
+        leave.extend(
+            (doc, d) for d in parse_days(entry["days"], weeks, start, field="leave.days", **where)
+        )
+    requests: list[Request] = []
+    for entry in _entries(data, "requests", file):
+        doc = doctor_of(entry, "requests")
+        where = {"file": file, "doctor": doc}
+        _check_keys(entry, REQUEST_KEYS, **where)
+        code = entry.get("shift")
+        if code is not None and code not in shifts:
+            raise ProblemError(f"unknown shift code {code!r}", field="requests.shift", **where)
+        prefer = entry.get("prefer", False)
+        if not isinstance(prefer, bool):
+            raise ProblemError("expected true or false", field="requests.prefer", **where)
+        if "weight" not in entry:
+            raise ProblemError(
+                "missing 'weight' (GBP per day not met)", field="requests.weight", **where
+            )
+        weight = _number(entry["weight"], field="requests.weight", **where)
+        if "days" not in entry:
+            raise ProblemError("missing 'days'", field="requests.days", **where)
+        for d in parse_days(entry["days"], weeks, start, field="requests.days", **where):
+            requests.append(Request(doc, d, code, prefer, weight))
+
+    return Problem(
+        name=name,
+        weeks=weeks,
+        shifts=shifts,
+        cover=cover,
+        doctors=tuple(doctors),
+        start=start,
+        combinable=frozenset(combinable),
+        fixed=tuple(fixed),
+        leave=tuple(leave),
+        requests=tuple(requests),
+        rules=rules,
+        rule_overrides=flat,
+        pay_year=pay_year,
+        objective=objective,
+        source=file,
+    )
+
+
+def problem_from_toml_text(text: str, *, file: str = "<text>", base: Path | None = None):
+    """Build a :class:`Problem` from TOML text (tests, generated problems)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProblemError(f"not valid TOML: {exc}", file=file) from None
+    return problem_from_mapping(data, file=file, base=base)
+
+
+def read_problem(path: str | Path) -> Problem:
+    """Read a problem file.
+
+    Parameters
+    ----------
+    path
+        The TOML file; relative ``reference_rota`` paths are resolved against its folder.
+
+    Raises
+    ------
+    ProblemError
+        With a one-line message naming the file, doctor, day and field.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise ProblemError("no such file", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProblemError(f"cannot read file: {exc}", file=str(path)) from None
+    return problem_from_toml_text(text, file=str(path), base=path.parent)

@@ -1,0 +1,171 @@
+"""``rota optimise PROBLEM``: search a rota that meets safe rostering and minimises pay loss.
+
+Exit status: 0 a compliant rota was found, 1 none was found in the time limit (or
+the rules engine rejected it), 2 bad input, 3 the problem is infeasible (the
+message names the rule families and cover requirements that conflict).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from optimizer.problem import OBJECTIVES, read_problem
+from optimizer.solve import OptimiseResult, solve, stderr_progress
+from simulator.examples import example_path
+from simulator.io import rota_to_toml, write_rota
+
+from ..output import add_format_option, console, print_json, print_table
+
+#: The bundled department problem (the F1 medicine redesign).
+DEPARTMENT_PROBLEM = "department/problems/medicine_f1.toml"
+#: Search time of the demo section, seconds.
+DEMO_TIME_LIMIT_S = 30.0
+#: Exit status of an infeasible problem.
+EXIT_INFEASIBLE = 3
+
+
+def register(sub) -> None:
+    """Register the sub-command."""
+    parser = sub.add_parser(
+        "optimise",
+        help="search a compliant rota that minimises pay loss, cost, headcount or unfairness",
+        description=__doc__,
+    )
+    parser.add_argument("problem", metavar="PROBLEM", help="problem file (.toml)")
+    parser.add_argument(
+        "--objective",
+        choices=OBJECTIVES,
+        default=None,
+        help="what to minimise (default: the problem's 'objective', else pay-loss)",
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=30.0, metavar="S", help="search time, seconds"
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="CP-SAT random seed")
+    parser.add_argument(
+        "--workers", type=int, default=2, metavar="W", help="CP-SAT workers (1: reproducible)"
+    )
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="count the time limit in CP-SAT deterministic seconds (reproducible with 1 worker)",
+    )
+    parser.add_argument("--out", metavar="ROTA", default=None, help="write the rota found here")
+    add_format_option(parser)
+    parser.set_defaults(run=run)
+
+
+def _gbp(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.0f}"
+
+
+def render_table(result: OptimiseResult) -> None:
+    """Print the before/after comparison of a result."""
+    rows = []
+    for d in result.doctors:
+        band = f" ({d['reference_band_2002']})" if d["reference_band_2002"] else ""
+        rows.append(
+            [
+                d["id"] + ("" if d["used"] else " (unused)"),
+                _gbp(d["reference_gbp"]) + band,
+                _gbp(d["current_2026_gbp"]),
+                _gbp(d["loss_before_gbp"]),
+                _gbp(d["pay_2026_gbp"]),
+                _gbp(d["loss_gbp"]),
+                f"{d['hours_per_week']:.1f}",
+                str(d["nights"]),
+                str(d["weekends"]),
+            ]
+        )
+    s = result.summary()
+    caption = (
+        f"loss: total {_gbp(s['total_loss_gbp'])}, largest {_gbp(s['max_loss_gbp'])} "
+        f"(current lines: {_gbp(s['total_loss_before_gbp'])}, "
+        f"{_gbp(s['max_loss_before_gbp'])}); GBP/year, 2026 pay re-priced by the pay engine"
+    )
+    gap = "-" if result.gap is None else f"{result.gap:.2%}"
+    print_table(
+        f"{result.problem.name}: {result.objective} {result.status} — objective "
+        f"{result.objective_value:,.2f} {result.unit}, bound {result.bound:,.2f}, gap {gap}, "
+        f"{result.wall_time_s:.1f} s",
+        [
+            "doctor",
+            "2002 reference",
+            "2026 now",
+            "loss now",
+            "2026 new",
+            "loss new",
+            "h/wk",
+            "nights",
+            "wkends",
+        ],
+        rows,
+        caption=caption,
+    )
+    checked = "compliant" if result.compliant else "NOT compliant"
+    console().print(f"rules check ({result.problem.rules}): {checked}")
+
+
+def run(args) -> int:
+    """Run ``rota optimise``."""
+    problem = read_problem(args.problem)
+    progress = stderr_progress if sys.stderr.isatty() else None
+    result = solve(
+        problem,
+        args.objective,
+        time_limit_s=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        deterministic=args.deterministic,
+        progress=progress,
+    )
+    if result.status == "infeasible":
+        message = result.conflict.message if result.conflict else "infeasible"
+        if args.format == "json":
+            print_json(result.to_json())
+        print(f"rota: {message}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    if result.rota is None:
+        if args.format == "json":
+            print_json(result.to_json())
+        print(
+            f"rota: no rota found within {args.time_limit:g} s: give more time (--time-limit)",
+            file=sys.stderr,
+        )
+        return 1
+    if args.out:
+        write_rota(result.rota, Path(args.out))
+    if args.format == "json":
+        print_json(result.to_json())
+    else:
+        render_table(result)
+        if args.out:
+            console().print(f"wrote {args.out}")
+    if not result.compliant:
+        print("rota: the rules engine found violations in the rota found", file=sys.stderr)
+        return 1
+    return 0
+
+
+def demo_section(fmt: str) -> dict:
+    """Redesign the bundled F1 medicine rota with a fixed seed; print and return the result.
+
+    Parameters
+    ----------
+    fmt
+        ``"table"`` prints the before/after table; other formats print nothing.
+
+    Returns
+    -------
+    dict
+        The JSON of ``rota optimise`` plus ``rota_toml``, the rota found as TOML text.
+    """
+    result = solve(
+        example_path(DEPARTMENT_PROBLEM), time_limit_s=DEMO_TIME_LIMIT_S, seed=0, workers=2
+    )
+    if fmt == "table" and result.rota is not None:
+        render_table(result)
+    out = result.to_json()
+    out["rota_toml"] = rota_to_toml(result.rota) if result.rota is not None else None
+    return out

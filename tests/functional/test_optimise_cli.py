@@ -1,0 +1,89 @@
+"""``rota optimise``: writes a rota the rules engine accepts; exit 3 when infeasible."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scenarios.cli import build_parser, main
+from simulator.compile import compile_rota
+from simulator.io import read_rota
+from simulator.rules import check
+
+PROBLEM = """
+name = "Tiny nights"
+weeks = 3
+[shifts]
+D = { start = "08:00", end = "16:00" }
+N = { start = "20:00", end = "08:30" }
+[cover.D]
+weekdays = 1
+[cover.N]
+all = 1
+[[doctors]]
+id = "A"
+grade = "F1"
+reference_gbp = 52000
+[[doctors]]
+id = "B"
+grade = "F2"
+reference_gbp = 60000
+[[doctors]]
+id = "C"
+grade = "F1"
+[[doctors]]
+id = "D"
+grade = "F1"
+ltft = true
+hours_per_week = 16
+hours_tolerance = 4
+"""
+
+
+@pytest.fixture
+def problem_file(tmp_path):
+    path = tmp_path / "problem.toml"
+    path.write_text(PROBLEM, encoding="utf-8")
+    return path
+
+
+def test_optimise_writes_a_compliant_rota(problem_file, tmp_path, capsys):
+    out = tmp_path / "rota.toml"
+    args = ["optimise", str(problem_file), "--time-limit", "5", "--seed", "1", "--workers", "1"]
+    code = main([*args, "--out", str(out), "--format", "json"])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] in ("optimal", "feasible") and result["compliant"] is True
+    assert {"objective_value", "bound", "gap", "doctors", "summary"} <= set(result)
+    row = result["doctors"][0]
+    assert {"reference_gbp", "pay_2026_gbp", "loss_gbp"} <= set(row)
+    rota = read_rota(out)
+    assert check(compile_rota(rota), "wales-2026").all_compliant
+    commands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001
+    if "check" in commands:
+        assert main(["check", str(out), "--rules", "wales-2026"]) == 0
+        capsys.readouterr()
+
+
+def test_optimise_table_output(problem_file, capsys):
+    code = main(["optimise", str(problem_file), "--time-limit", "3", "--objective", "cost"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "loss new" in text and "compliant" in text
+
+
+def test_infeasible_exits_3_naming_the_conflict(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text(PROBLEM.replace("[cover.N]\nall = 1", "[cover.N]\nall = 5"), encoding="utf-8")
+    assert main(["optimise", str(path), "--time-limit", "5", "--workers", "1"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("rota: infeasible: cover of 5 N on") and err.count("\n") == 1
+
+
+def test_bad_problem_exits_2(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text(PROBLEM.replace('grade = "F2"', 'grade = "F9"'), encoding="utf-8")
+    assert main(["optimise", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "doctor 'B'" in err and "grade" in err
