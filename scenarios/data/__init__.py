@@ -1,0 +1,1 @@
+"""Data files of the scenario layer: transition, award, inflation and restoration defaults."""
