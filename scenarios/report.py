@@ -298,7 +298,63 @@ def _rota_section(page: Page, rotas: Sequence[Rota], folder: Path) -> list[Path]
     return pngs
 
 
-def demo_report(out_dir: str | Path) -> Path:
+def add_redesign_section(page: Page, result: dict, folder: Path) -> None:
+    """Add the optimised rota redesign (``rota optimise`` JSON) to a report page."""
+    page.heading("A compliant redesign that keeps pay loss down")
+    stage = result.get("stages", [{}])[0]
+    page.text(
+        f"Problem {result.get('problem', '')}: status {result.get('status')}, total pay loss "
+        f"GBP {stage.get('objective', float('nan')):,.2f} (bound "
+        f"GBP {stage.get('bound', float('nan')):,.2f}); rules check: "
+        f"{'compliant' if result.get('compliant') else 'NOT compliant'}. "
+        "Loss = max(0, 2002 pay with banding - 2026 pay), per doctor."
+    )
+    keys = [
+        "id",
+        "grade",
+        "reference_band_2002",
+        "reference_gbp",
+        "current_2026_gbp",
+        "loss_before_gbp",
+        "pay_2026_gbp",
+        "loss_gbp",
+        "hours_per_week",
+        "nights",
+        "weekends",
+    ]
+    frame = pd.DataFrame([{k: d.get(k) for k in keys} for d in result.get("doctors", [])])
+    page.table(frame)
+    if result.get("rota_toml"):
+        (folder / "redesign.toml").write_text(result["rota_toml"], "utf-8")
+        page.text("The redesigned rota: redesign.toml (accepted by rota check and rota compare).")
+
+
+def add_simulation_section(page: Page, report: dict) -> None:
+    """Add the on-call simulation (``rota simulate`` JSON) to a report page."""
+    page.heading("Non-resident on-call as worked: simulated call-outs")
+    page.text(
+        f"{report['rota']}: {report['runs']} runs (seed {report['seed']}, "
+        f"{report['engine']}), 2026 pay in GBP/year with simulated NROC work and overruns."
+    )
+    rows = [
+        {
+            "line": ln["id"],
+            "template pay": ln["pay_2026"]["template"],
+            "mean pay": ln["pay_2026"]["mean"],
+            "p5": ln["pay_2026"]["p5"],
+            "p95": ln["pay_2026"]["p95"],
+            "breaches/yr": ln["breaches_per_year"],
+            "fines to doctor/yr": ln["fines_per_year"]["doctor"],
+            "TOIL days/yr": ln["toil_days_per_year"],
+        }
+        for ln in report["lines"]
+    ]
+    page.table(pd.DataFrame(rows))
+
+
+def demo_report(
+    out_dir: str | Path, *, redesign: dict | None = None, simulation: dict | None = None
+) -> Path:
     """Run the pipeline on the bundled department and write a report folder.
 
     Compares the contracts per line, checks every rule set, runs the bundled
@@ -309,6 +365,9 @@ def demo_report(out_dir: str | Path) -> Path:
     ----------
     out_dir
         Report folder (created); the sweep's tidy results go to ``out_dir/sweep``.
+    redesign, simulation
+        Optional results of ``rota optimise`` and ``rota simulate`` (JSON dicts) to
+        include as sections.
 
     Returns
     -------
@@ -330,6 +389,10 @@ def demo_report(out_dir: str | Path) -> Path:
     sweep = read_scenario(scenario_path(DEMO_SWEEP))
     run_sweep(sweep, folder / "sweep", workers=0, progress=False)
     add_sweep_section(page, sweep, folder / "sweep", folder)
+    if redesign is not None:
+        add_redesign_section(page, redesign, folder)
+    if simulation is not None:
+        add_simulation_section(page, simulation)
     page.text(
         f"Written in {time.perf_counter() - t0:.1f} s. Scenario files: "
         f"{json.dumps([DEMO_SCENARIO, DEMO_SWEEP])} (scenarios/examples). Tidy results: "

@@ -1,14 +1,31 @@
-"""``rota demo``: the main job on the bundled example department."""
+"""``rota demo``: the main job on the bundled example department.
+
+Measures every line, compares the 2002, Wales 2026 and England 2016 contracts,
+checks the four rule sets, searches a compliant redesign of the F1 rota with the
+least pay loss, simulates call-outs on the registrar non-resident on-call rota,
+and writes a report folder (tables, PNG plots, ``index.html``).
+"""
 
 from __future__ import annotations
 
+import sys
+import time
+from pathlib import Path
+
+from simulator.compile import compile_rota
 from simulator.contracts import compare
 from simulator.examples import department_paths
 from simulator.io import read_rota
+from simulator.rules import RULESETS, check
 
-from ..output import add_format_option, print_json
+from ..output import add_format_option, print_json, print_table
+from ..report import demo_report
 from .compare import render_table as render_compare
 from .hours import hours_report, render_table
+from .optimise import demo_section as redesign_section
+from .simulate import demo_section as simulation_section
+
+DEFAULT_OUT = "rota-demo-report"
 
 
 def register(sub) -> None:
@@ -16,20 +33,75 @@ def register(sub) -> None:
     parser = sub.add_parser(
         "demo", help="run the main job on the bundled example department", description=__doc__
     )
+    parser.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"report folder to write (default: ./{DEFAULT_OUT})",
+    )
     add_format_option(parser)
     parser.set_defaults(run=run)
 
 
+def compliance_summary(rotas) -> list[dict]:
+    """Per rota and rule set: how many lines comply, and the rules broken."""
+    rows = []
+    for rota in rotas:
+        compiled = compile_rota(rota)
+        row = {"rota": Path(rota.source).stem, "name": rota.name, "lines": compiled.n_lines}
+        for name in RULESETS:
+            result = check(compiled, name)
+            broken = sorted({v.rule.split(".")[0] for v in result.violations})
+            row[name] = {"compliant_lines": int(result.compliant.sum()), "rules_broken": broken}
+        rows.append(row)
+    return rows
+
+
+def _render_compliance(rows: list[dict]) -> None:
+    cells = []
+    for row in rows:
+        out = [row["rota"]]
+        for name in RULESETS:
+            entry = row[name]
+            text = f"{entry['compliant_lines']}/{row['lines']}"
+            if entry["rules_broken"]:
+                text += " (" + ", ".join(entry["rules_broken"]) + ")"
+            out.append(text)
+        cells.append(out)
+    print_table("Compliant lines by rule set", ["rota", *RULESETS], cells)
+
+
 def run(args) -> int:
     """Run ``rota demo``."""
+    t0 = time.perf_counter()
+    table = args.format == "table"
     rotas = [read_rota(path) for path in department_paths()]
     reports = [hours_report(rota) for rota in rotas]
     comparisons = [compare(rota) for rota in rotas]
+    compliance = compliance_summary(rotas)
+    if table:
+        for report in reports:
+            render_table(report)
+        for result in comparisons:
+            render_compare(result)
+        _render_compliance(compliance)
+    redesign = redesign_section(args.format)
+    simulation = simulation_section(args.format)
+    folder = demo_report(Path(args.out), redesign=redesign, simulation=simulation)
+    elapsed_s = time.perf_counter() - t0
     if args.format == "json":
-        print_json({"department": reports, "compare": comparisons})
-        return 0
-    for report in reports:
-        render_table(report)
-    for result in comparisons:
-        render_compare(result)
+        print_json(
+            {
+                "department": reports,
+                "compare": comparisons,
+                "compliance": compliance,
+                "redesign": {k: v for k, v in redesign.items() if k != "rota_toml"},
+                "simulation": simulation,
+                "report": str(folder / "index.html"),
+            }
+        )
+    elif table:
+        print(f"\nReport written to {folder / 'index.html'} ({elapsed_s:.0f} s)")
+    else:
+        print(f"report written to {folder / 'index.html'}", file=sys.stderr)
     return 0
