@@ -283,10 +283,10 @@ def load_workforce(workforce: Workforce) -> tuple[Group, ...]:
 @lru_cache(maxsize=32)
 def compliance(workforce: Workforce, ruleset: str) -> np.ndarray:
     """Per-line compliance with ``ruleset`` over the whole workforce (cached)."""
-    from simulator.rules import check
+    from simulator.rules import compliant_lines
 
     return np.concatenate(
-        [np.asarray(check(g.compiled, ruleset).compliant, bool) for g in load_workforce(workforce)]
+        [np.asarray(compliant_lines(g.compiled, ruleset), bool) for g in load_workforce(workforce)]
     )
 
 

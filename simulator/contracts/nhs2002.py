@@ -32,9 +32,9 @@ PRICE_COLUMNS = ("grade", "point", "band", "banding_hours", "basic", "supplement
 
 def new_deal_compliance(compiled: CompiledRota) -> np.ndarray:
     """Per-line New Deal compliance from the rules engine (line order of ``compiled``)."""
-    from ..rules import check
+    from ..rules import compliant_lines
 
-    return np.asarray(check(compiled, "new-deal").compliant, dtype=np.bool_)
+    return np.asarray(compliant_lines(compiled, "new-deal"), dtype=np.bool_)
 
 
 def scale_table(params: ContractParams) -> tuple[np.ndarray, np.ndarray]:

@@ -7,10 +7,18 @@ Public API (kept stable for the pay engine and the optimiser):
 - :func:`load_ruleset` -- load one, with overrides by dotted key and/or a user file;
 - :func:`check` -- check a compiled rota with the Numba kernels;
 - :func:`check_reference` -- the same result from the plain-Python reference;
+- :func:`compliant_lines` -- compliance per line only (fast: no violation records);
 - :class:`CheckResult`, :class:`Violation`, :class:`RuleSet`, :class:`RulesError`.
 """
 
-from .engine import CheckResult, Violation, check, check_reference, line_patterns
+from .engine import (
+    CheckResult,
+    Violation,
+    check,
+    check_reference,
+    compliant_lines,
+    line_patterns,
+)
 from .ruleset import FAMILIES, RULESETS, Param, Rule, RulesError, RuleSet, load_ruleset
 
 __all__ = [
@@ -24,6 +32,7 @@ __all__ = [
     "Violation",
     "check",
     "check_reference",
+    "compliant_lines",
     "line_patterns",
     "load_ruleset",
 ]

@@ -652,6 +652,7 @@ def check_line(
     out_i,
     out_f,
     count_only,
+    stop_at_first=False,
 ):
     """Run every applicable rule on one line; return the number of violations.
 
@@ -674,6 +675,9 @@ def check_line(
         Record buffers (ignored when ``count_only``).
     count_only : bool
         Only count.
+    stop_at_first : bool
+        With ``count_only``: stop after the first rule that is broken (the count is
+        then only known to be positive) — enough to decide compliance.
     """
     nd = start.shape[0]
     n_days = 7 * weeks
@@ -684,6 +688,8 @@ def check_line(
     out = (out_i, out_f)
     n = 0
     for r in range(r_int.shape[0]):
+        if stop_at_first and count_only and n > 0:
+            return n
         if (r_int[r, RI_PATTERNS] >> pattern) & 1 == 0:
             continue
         if r_int[r, RI_LTFT] >= 0 and r_int[r, RI_LTFT] != np.int64(ltft):
@@ -734,6 +740,7 @@ def run_lines(
     lines,
     rec_offsets,
     count_only,
+    stop_at_first=False,
 ):
     """Check the given lines in parallel: count their violations or write their records.
 
@@ -753,6 +760,8 @@ def run_lines(
         When writing: line ``lines[j]`` fills record rows ``rec_offsets[j]:rec_offsets[j+1]``.
     count_only : bool
         Only count (``rec_offsets`` is then ignored).
+    stop_at_first : bool
+        When counting, stop each line at its first broken rule (compliance only).
 
     Returns
     -------
@@ -786,5 +795,6 @@ def run_lines(
             out_i[lo:hi],
             out_f[lo:hi],
             count_only,
+            stop_at_first,
         )
     return counts, out_i, out_f

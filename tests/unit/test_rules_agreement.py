@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -73,3 +74,16 @@ def test_random_rotas_agree(weeks, data, ltft, name):
     except RotaError:
         return  # overlapping duties: not a valid rota
     assert_agree(compile_rota(rota), name)
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("ruleset", ["new-deal", "wales-2026", "england-2016", "wtr"])
+def test_compliant_lines_equals_check(ruleset):
+    """The fast compliance-only path gives the same answer as the full check."""
+    from simulator.rules import compliant_lines
+    from simulator.synthetic import synthetic_compiled
+
+    compiled = synthetic_compiled(300, 4, seed=11)
+    full = check(compiled, ruleset).compliant
+    assert np.array_equal(compliant_lines(compiled, ruleset), full)
+    assert 0 < full.sum() < compiled.n_lines  # both outcomes are exercised
