@@ -196,21 +196,24 @@ def band_2002_line(
             c = more_than(unsocial_frac, p[_F_UNS]) or at_least_one_in(weekend_freq, p[_F_WE])
             n = _record(path, n, _Q_F_OTHER, c)
             return B_FA if c else B_FB
-        c = at_least_one_in(oncall_freq, p[_FA_OC])
-        n = _record(path, n, _Q_FA, c)
-        if c:
-            return B_FA
-        c = at_least_one_in(oncall_freq, p[_FR_OC]) or at_least_one_in(weekend_freq, p[_F_WE])
-        n = _record(path, n, _Q_FR, c)
-        if c:
-            n = _record(path, n, _Q_R, criterion_r)
-            return B_FA if criterion_r else B_FB
-        c = more_often_than_one_in(oncall_freq, p[_FB_OC])
-        n = _record(path, n, _Q_FB, c)
-        if c:
-            return B_FB
-        n = _record(path, n, _Q_RES, resident)
-        return B_FB if resident else B_FC
+        return _oncall_branch(
+            oncall_freq,
+            weekend_freq,
+            criterion_r,
+            resident,
+            p[_FA_OC],
+            p[_FR_OC],
+            p[_F_WE],
+            p[_FB_OC],
+            B_FA,
+            B_FB,
+            B_FC,
+            _Q_FA,
+            _Q_FR,
+            _Q_FB,
+            path,
+            n,
+        )
 
     unbanded = not more_than(work_h, p[_B1_WORK]) and unsocial_h <= TOL
     n = _record(path, n, _Q_NONE, unbanded)
@@ -234,21 +237,66 @@ def band_2002_line(
         c = more_than(unsocial_frac, p[_UNS]) or at_least_one_in(weekend_freq, p[_B1_WE])
         n = _record(path, n, _Q_1_OTHER, c)
         return B_1A if c else B_1B
-    c = at_least_one_in(oncall_freq, p[_B1A_OC])
-    n = _record(path, n, _Q_1A, c)
+    return _oncall_branch(
+        oncall_freq,
+        weekend_freq,
+        criterion_r,
+        resident,
+        p[_B1A_OC],
+        p[_B1R_OC],
+        p[_B1_WE],
+        p[_B1B_OC],
+        B_1A,
+        B_1B,
+        B_1C,
+        _Q_1A,
+        _Q_1R,
+        _Q_1B,
+        path,
+        n,
+    )
+
+
+@njit(cache=True)
+def _oncall_branch(
+    oncall_freq,
+    weekend_freq,
+    criterion_r,
+    resident,
+    a_oc,
+    r_oc,
+    r_we,
+    b_oc,
+    band_a,
+    band_b,
+    band_c,
+    q_a,
+    q_r,
+    q_b,
+    path,
+    n,
+):
+    """The on-call part of the band flowcharts (full time at most 48 h, and LTFT).
+
+    On call at least 1 in ``a_oc`` => A; else at least 1 in ``r_oc`` or weekends at
+    least 1 in ``r_we`` => criterion R ? A : B; else more often than 1 in ``b_oc``
+    => B; else resident => B; else C. The questions asked are recorded in ``path``.
+    """
+    c = at_least_one_in(oncall_freq, a_oc)
+    n = _record(path, n, q_a, c)
     if c:
-        return B_1A
-    c = at_least_one_in(oncall_freq, p[_B1R_OC]) or at_least_one_in(weekend_freq, p[_B1_WE])
-    n = _record(path, n, _Q_1R, c)
+        return band_a
+    c = at_least_one_in(oncall_freq, r_oc) or at_least_one_in(weekend_freq, r_we)
+    n = _record(path, n, q_r, c)
     if c:
         n = _record(path, n, _Q_R, criterion_r)
-        return B_1A if criterion_r else B_1B
-    c = more_often_than_one_in(oncall_freq, p[_B1B_OC])
-    n = _record(path, n, _Q_1B, c)
+        return band_a if criterion_r else band_b
+    c = more_often_than_one_in(oncall_freq, b_oc)
+    n = _record(path, n, q_b, c)
     if c:
-        return B_1B
+        return band_b
     n = _record(path, n, _Q_RES, resident)
-    return B_1B if resident else B_1C
+    return band_b if resident else band_c
 
 
 @njit(cache=True, parallel=True)
