@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from simulator.contracts import CONTRACTS, PAY_YEARS, load_all_params, parse_overrides, price
+from simulator.contracts import (
+    CONTRACTS,
+    PAY_COMPONENTS,
+    PAY_YEARS,
+    load_all_params,
+    parse_overrides,
+    price,
+)
 
 from ..output import add_format_option, print_csv, print_json, print_table
 from ._common import add_rota_argument, load_rota
-
-#: Money columns shown per contract, in order (all GBP/year).
-MONEY_COLUMNS = {
-    "nhs-2002": ("basic", "supplement", "total"),
-    "wales-2026": (
-        "basic",
-        "additional_hours",
-        "unsocial",
-        "nroc_availability",
-        "nroc_work",
-        "premia",
-        "total",
-    ),
-    "england-2016": ("basic", "additional_hours", "night", "nroc_availability", "weekend", "total"),
-}
 
 
 def add_params_options(parser) -> None:
@@ -74,7 +66,7 @@ def pay_report(rota, contract: str, params: dict, *, explain: bool = False) -> d
         if contract == "nhs-2002":
             entry["band"] = row["band"]
             entry["banding_hours"] = round(float(row["banding_hours"]), 6)
-        entry.update({k: round(float(row[k]), 2) for k in MONEY_COLUMNS[contract]})
+        entry.update({k: round(float(row[k]), 2) for k in PAY_COMPONENTS[contract]})
         if explain and contract == "nhs-2002":
             entry["explanation"] = list(row["explanation"])
         lines.append(entry)
@@ -90,7 +82,7 @@ def pay_report(rota, contract: str, params: dict, *, explain: bool = False) -> d
 def render_table(report: dict) -> None:
     """Print the pay report as a terminal table (and the band paths when present)."""
     contract = report["contract"]
-    money = MONEY_COLUMNS[contract]
+    money = PAY_COMPONENTS[contract]
     extra = ["band"] if contract == "nhs-2002" else []
     rows = [
         [line["id"], line["grade"], *[line[k] for k in extra], *[f"{line[k]:,.2f}" for k in money]]

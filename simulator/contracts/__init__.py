@@ -40,6 +40,7 @@ from .wales2026 import nroc_paid_hours, pay_matrix, pay_points, premium_per_line
 
 __all__ = [
     "CONTRACTS",
+    "PAY_COMPONENTS",
     "PAY_YEARS",
     "ContractParams",
     "compare",
@@ -50,6 +51,21 @@ __all__ = [
     "price",
     "price_welsh_arrays",
 ]
+
+#: Pay components of each contract, in order (GBP/year), ending with the total.
+PAY_COMPONENTS = {
+    "nhs-2002": ("basic", "supplement", "total"),
+    "wales-2026": (
+        "basic",
+        "additional_hours",
+        "unsocial",
+        "nroc_availability",
+        "nroc_work",
+        "premia",
+        "total",
+    ),
+    "england-2016": ("basic", "additional_hours", "night", "nroc_availability", "weekend", "total"),
+}
 
 #: Digits kept for hours, fractions and frequencies in the compare JSON.
 _DIGITS = 6
@@ -262,18 +278,7 @@ def compare(
                 "oncall_frequency": round(float(values[i, M["oncall_frequency"]]), _DIGITS),
                 "band_2002": o["band"],
                 "pay_2002": {k: _money(o[k]) for k in ("basic", "supplement", "total")},
-                "pay_2026": {
-                    k: _money(n[k])
-                    for k in (
-                        "basic",
-                        "additional_hours",
-                        "unsocial",
-                        "nroc_availability",
-                        "nroc_work",
-                        "premia",
-                        "total",
-                    )
-                },
+                "pay_2026": {k: _money(n[k]) for k in PAY_COMPONENTS["wales-2026"]},
                 "change": _money(total_26[i] - total_02[i]),
                 "protection_cost": _money(cost[i]),
             }

@@ -17,7 +17,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ..kernels.duties import D_PLAIN_END, D_PLAIN_START, KIND_NROC, KIND_ONCALL, is_resident
+from ..kernels.duties import (
+    D_PLAIN_END,
+    D_PLAIN_START,
+    EVERY_DAY,
+    KIND_NROC,
+    KIND_ONCALL,
+    is_resident,
+)
 from ..kernels.intervals import MIN_PER_DAY, window_minutes
 
 #: Numerical tolerance of threshold comparisons (hours, fractions, frequencies).
@@ -455,7 +462,6 @@ def line_flags_2002(
     oncall_rota = np.zeros(n_lines, dtype=np.bool_)
     crit = np.zeros(n_lines, dtype=np.bool_)
     res = np.zeros(n_lines, dtype=np.bool_)
-    every_day = np.ones(1, dtype=np.bool_)
     for i in prange(n_lines):
         has_oc = False
         has_nroc = False
@@ -465,7 +471,7 @@ def line_flags_2002(
             if k == KIND_ONCALL:
                 has_oc = True
                 s = np.int64(start[j])
-                if window_minutes(s, length[j], MIN_PER_DAY, r_lo, r_hi, every_day) > 0:
+                if window_minutes(s, length[j], MIN_PER_DAY, r_lo, r_hi, EVERY_DAY) > 0:
                     r = True
             elif k == KIND_NROC:
                 has_oc = True
@@ -677,12 +683,11 @@ def night_minutes_2016(start, length, kind, work, p):
     lasts more than 8 h and ends by 10:00). NROC: the expected work spread evenly over
     the duty, share in the window [A].
     """
-    every_day = np.ones(1, dtype=np.bool_)
     s = np.int64(start)
     ln = np.int64(length)
     lo = np.int64(p[_P16_NIGHT_START_MIN])
     hi = np.int64(p[_P16_NIGHT_END_MIN])
-    inside = window_minutes(s, ln, MIN_PER_DAY, lo, hi, every_day)
+    inside = window_minutes(s, ln, MIN_PER_DAY, lo, hi, EVERY_DAY)
     if not is_resident(kind):
         return work * inside / ln if ln > 0 else 0.0
     clock = s % MIN_PER_DAY
