@@ -18,7 +18,7 @@ from simulator.contracts import load_params, price_welsh_arrays
 from simulator.contracts.nhs2002 import new_deal_compliance
 from simulator.contracts.reference import price_reference
 from simulator.metrics import compute_metrics, compute_metrics_array
-from simulator.rules import check, check_reference
+from simulator.rules import check_reference
 
 PARAMS = {c: load_params(c) for c in ("nhs-2002", "wales-2026")}
 
@@ -77,11 +77,7 @@ def test_pay_end_to_end_throughput(benchmark):
 
     def reference():
         frame = compute_metrics(sample, reference=True)
-        try:
-            result = check_reference(sample, "new-deal")
-        except ModuleNotFoundError:  # the rules reference checker is optional here
-            result = check(sample, "new-deal")
-        new_deal = np.asarray(result.compliant, dtype=bool)
+        new_deal = np.asarray(check_reference(sample, "new-deal").compliant, dtype=bool)
         _reference_pay(sample, frame, new_deal)
 
     report(
