@@ -8,8 +8,8 @@ import json
 import pytest
 
 from optimizer.nrp import instance_path, read_instance, solve
-from optimizer.nrp.cli import register
 from optimizer.nrp.evaluate import evaluate
+from scenarios.commands.nrp import register
 
 
 def _instance(number: int):
