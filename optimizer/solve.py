@@ -8,7 +8,6 @@ it extracts is checked by :func:`simulator.rules.check` and priced by
 from __future__ import annotations
 
 import math
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -200,11 +199,6 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.best_objective_bound / s,
             self.wall_time,
         )
-
-
-def stderr_progress(stage: str, value: float, bound: float, seconds: float) -> None:
-    """Print one improving solution to stderr."""
-    print(f"  {seconds:7.2f} s  {stage}: {value:,.2f} (bound {bound:,.2f})", file=sys.stderr)
 
 
 def _parameters(

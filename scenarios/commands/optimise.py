@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from optimizer.problem import OBJECTIVES, read_problem
-from optimizer.solve import OptimiseResult, solve, stderr_progress
+from optimizer.solve import OptimiseResult, solve
 from simulator.examples import example_path
 from simulator.io import rota_to_toml, write_rota
 
@@ -23,6 +23,11 @@ DEPARTMENT_PROBLEM = "department/problems/medicine_f1.toml"
 DEMO_TIME_LIMIT_S = 30.0
 #: Exit status of an infeasible problem.
 EXIT_INFEASIBLE = 3
+
+
+def stderr_progress(stage: str, value: float, bound: float, seconds: float) -> None:
+    """Print one improving solution to stderr (the search's progress)."""
+    print(f"  {seconds:7.2f} s  {stage}: {value:,.2f} (bound {bound:,.2f})", file=sys.stderr)
 
 
 def register(sub) -> None:
