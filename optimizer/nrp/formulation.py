@@ -2,8 +2,9 @@
 
 One Boolean ``x[e, d, s]`` per employee, day and allowed shift, plus a Boolean
 ``w[e, d]`` for "works on day d".  Sequence rules are encoded as clauses over
-``w`` (sliding windows for the maximum run length, forbidden short patterns for
-minimum run lengths), and cover is the equality
+``w`` (sliding windows for the maximum run length; for minimum run lengths,
+three-literal clauses "a run that starts on day s is still going on day s + j"),
+and cover is the equality
 ``sum_e x[e, d, s] + under[d, s] - over[d, s] = requirement`` with integer slacks,
 which gives CP-SAT's linear relaxation the classical LP bound of the problem.
 """
@@ -61,20 +62,27 @@ def _add_short_run_bans(
     """Forbid interior runs (of ``lits == on_value``) shorter than ``min_len``.
 
     A run is interior when it has a neighbour of the opposite value on both
-    sides; runs touching the horizon ends are not restricted.
+    sides; runs touching the horizon ends are not restricted.  The rule is
+    stated as "a run that starts on day ``s`` is still going on day ``s + j``"
+    for ``j < min_len`` whenever day ``s + j`` lies inside the horizon::
+
+        start(s) <= on(s + j)    with    start(s) = on(s) and not on(s - 1)
+
+    i.e. the three-literal clause ``on(s - 1) or not on(s) or on(s + j)``.  It
+    forbids the same rosters as banning each short pattern
+    ``off, on * k, off`` but its linear relaxation is much tighter (each
+    clause involves three literals instead of ``k + 2``).
     """
     h = len(lits)
 
     def lit(d: int, value: bool) -> cp_model.LinearExprT:
         return lits[d] if value else lits[d].Not()
 
-    for length in range(1, min_len):
-        for start in range(1, h - length):
-            end = start + length  # first day after the run, < h
-            clause = [lit(start - 1, on_value)]
-            clause += [lit(d, not on_value) for d in range(start, end)]
-            clause.append(lit(end, on_value))
-            model.add_bool_or(clause)
+    for start in range(1, h - 1):
+        for j in range(1, min(min_len, h - start)):
+            model.add_bool_or(
+                [lit(start - 1, on_value), lit(start, not on_value), lit(start + j, on_value)]
+            )
 
 
 def build_model(instance: NrpInstance) -> NrpModel:

@@ -1,10 +1,11 @@
 """Solve benchmark instances: CP-SAT on the full model, then neighbourhood search.
 
-The full model (see :mod:`optimizer.nrp.formulation`) is first given a slice of
-the time budget; this proves small instances optimal and yields an incumbent
-and a lower bound.  The remaining time is spent in a large neighbourhood search
-(:mod:`optimizer.nrp.lns`) that re-optimises groups of employees and windows of
-days.  The returned roster is always re-scored by the independent evaluator
+The full model (see :mod:`optimizer.nrp.formulation`) is first given half of
+the time budget, with CP-SAT's full-problem worker keeping the whole linear
+relaxation and its cuts ("max_lp"); this proves small instances optimal and
+yields an incumbent and a lower bound.  The remaining time is spent in a large
+neighbourhood search (:mod:`optimizer.nrp.lns`) that re-optimises groups of
+employees and windows of days.  The returned roster is always re-scored by the independent evaluator
 (:mod:`optimizer.nrp.evaluate`).
 """
 
@@ -114,7 +115,7 @@ def solve(
     seed: int = 1,
     workers: int = 2,
     log_callback: Callable[[str], None] | None = None,
-    first_phase_fraction: float = 0.1,
+    first_phase_fraction: float = 0.5,
 ) -> NrpResult:
     """Optimise a benchmark instance.
 
@@ -134,6 +135,8 @@ def solve(
     first_phase_fraction : float, optional
         Share of the budget given to CP-SAT on the full model before the
         neighbourhood search starts (at least ``min(5, time_limit_s / 3)`` s).
+        At 60 s on instances 5-7, 0.5 did better than 0.1 and than 1.0 (CP-SAT
+        alone).
 
     Returns
     -------
@@ -149,6 +152,10 @@ def solve(
     params.num_workers = workers
     params.random_seed = seed
     params.linearization_level = 2
+    if workers >= 2:
+        # The full-problem worker keeps every constraint (and CP-SAT's cuts) in its
+        # linear relaxation: this gives much stronger bounds than the default worker.
+        params.subsolvers.append("max_lp")
     # At least min(5 s, a third of the budget): small instances are proven optimal here.
     first_budget = max(time_limit_s * first_phase_fraction, min(5.0, time_limit_s / 3))
     first_budget = max(0.1, first_budget - (time.monotonic() - start))
