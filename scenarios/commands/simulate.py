@@ -27,7 +27,7 @@ from simulator.model import Rota, UserError
 from simulator.oncall import ENGINES, load_oncall_params, simulate_samples, summarise
 
 from ..output import add_format_option, print_csv, print_json, print_table
-from ._common import add_rota_argument, load_rota
+from ._common import add_rota_argument, load_rota, positive_number, whole_number
 
 #: The rota of the demo section and its run count and seed.
 DEMO_ROTA = "department/registrar_medicine.toml"
@@ -35,36 +35,6 @@ DEMO_RUNS = 400
 DEMO_SEED = 20260803
 #: Pay year of the 2026 contract parameters.
 PAY_YEAR = "2026/27"
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
 
 
 def register(sub) -> None:
@@ -77,11 +47,11 @@ def register(sub) -> None:
     )
     add_rota_argument(parser)
     parser.add_argument(
-        "--runs", type=_positive_int, default=1000, help="runs per line (default 1000)"
+        "--runs", type=whole_number(1), default=1000, help="runs per line (default 1000)"
     )
-    parser.add_argument("--seed", type=_seed, default=0, help="root seed (default 0)")
+    parser.add_argument("--seed", type=whole_number(0), default=0, help="root seed (default 0)")
     parser.add_argument(
-        "--years", type=_positive_float, default=1.0, help="years per run (default 1)"
+        "--years", type=positive_number, default=1.0, help="years per run (default 1)"
     )
     parser.add_argument(
         "--params", metavar="FILE", default=None, help="on-call parameter file (TOML)"
@@ -96,7 +66,7 @@ def register(sub) -> None:
     )
     parser.add_argument("--engine", choices=ENGINES, default="montecarlo", help="engine")
     parser.add_argument(
-        "--workers", type=_positive_int, default=1, help="threads for the Monte Carlo engine"
+        "--workers", type=whole_number(1), default=1, help="threads for the Monte Carlo engine"
     )
     parser.add_argument("--plot", metavar="PNG", default=None, help="write the pay distribution")
     add_format_option(parser)

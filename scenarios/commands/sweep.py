@@ -18,18 +18,9 @@ from simulator.model import UserError
 
 from ..output import print_csv, print_json, print_table
 from ..scenario import read_scenario
+from ._common import whole_number
 
 FORMATS = ("table", "json", "csv")
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
 
 
 def register(sub) -> None:
@@ -45,7 +36,7 @@ def register(sub) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--workers",
-        type=_workers,
+        type=whole_number(0),
         default=None,
         metavar="N",
         help="worker processes (default: CPU count; 0 = in this process)",
