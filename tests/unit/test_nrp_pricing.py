@@ -1,0 +1,179 @@
+"""The pricing dynamic programme finds the cheapest schedule an employee may work.
+
+The oracle is exhaustive: every one of the 2^14 rosters of a one-employee,
+one-shift instance is checked by the independent evaluator, and the cheapest
+feasible one under random day weights must cost what the programme returns.
+A two-shift instance adds forbidden successions, per-type limits and unequal
+shift lengths (3^10 rosters).  Compiled kernel and plain-Python reference must
+agree exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optimizer.nrp.evaluate import evaluate
+from optimizer.nrp.instance import parse_instance
+from optimizer.nrp.pricing import employee_rules, price_kernel, price_reference, state_count
+
+pytestmark = pytest.mark.kernel
+
+ONE_SHIFT = parse_instance(
+    """\
+SECTION_HORIZON
+14
+
+SECTION_SHIFTS
+D,480,
+
+SECTION_STAFF
+A,D=14,4800,1440,4,3,2,1
+
+SECTION_DAYS_OFF
+A,9
+
+SECTION_SHIFT_ON_REQUESTS
+
+SECTION_SHIFT_OFF_REQUESTS
+
+SECTION_COVER
+0,D,1,1,1
+""",
+    name="one-shift",
+)
+
+TWO_SHIFTS = parse_instance(
+    """\
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+E,480,
+L,600,E
+
+SECTION_STAFF
+A,E=7|L=2,3000,1440,3,2,2,1
+
+SECTION_DAYS_OFF
+A,3
+
+SECTION_SHIFT_ON_REQUESTS
+
+SECTION_SHIFT_OFF_REQUESTS
+
+SECTION_COVER
+0,E,1,1,1
+""",
+    name="two-shifts",
+)
+
+
+def _feasible_rosters(instance) -> list[tuple[int, ...]]:
+    """Every single-employee roster (shift index per day, -1 off) the evaluator accepts."""
+    shifts = instance.shifts
+    out = []
+    for pattern in itertools.product(range(-1, len(shifts)), repeat=instance.horizon):
+        row = [shifts[k].id if k >= 0 else None for k in pattern]
+        if evaluate(instance, [row]).feasible:
+            out.append(pattern)
+    return out
+
+
+FEASIBLE = {inst.name: _feasible_rosters(inst) for inst in (ONE_SHIFT, TWO_SHIFTS)}
+
+
+def _price(kernel, instance, weight: np.ndarray, n_best: int = 3):
+    r = employee_rules(instance, 0)
+    return kernel(
+        weight,
+        r.allowed,
+        r.forbidden,
+        r.units,
+        r.limit,
+        r.min_units,
+        r.max_units,
+        r.max_run,
+        r.min_run,
+        r.min_off,
+        r.max_weekends,
+        n_best,
+    )
+
+
+def _cost(weight: np.ndarray, schedule) -> float:
+    return float(sum(weight[d, k] for d, k in enumerate(schedule) if k >= 0))
+
+
+def test_rules_arrays_of_the_two_shift_instance() -> None:
+    r = employee_rules(TWO_SHIFTS, 0)
+    # gcd(480, 600) = 120 minutes: E is 4 units, L is 5; 3000 min = 25 units,
+    # 1440 min = 12 units.
+    assert r.units.tolist() == [4, 5]
+    assert (r.max_units, r.min_units) == (25, 12)
+    # L may be worked at most twice (binding: 6 days are open); E=7 cannot bind.
+    assert r.limit.tolist() == [-1, 2]
+    assert r.forbidden.tolist() == [[False, False], [True, False]]
+    assert not r.allowed[3].any() and r.allowed[2].all()
+    # One weekend in a 7-day horizon and a limit of 1: the limit cannot bind.
+    assert r.max_weekends == -1
+    # (2 shifts + off) x 3 run lengths x 2 x 1 weekend state x 26 unit states x 3 counts
+    assert state_count(r) == 3 * 3 * 2 * 1 * 26 * 3
+
+
+def test_all_ones_weight_hand_worked() -> None:
+    # Weight -1 per shift: the cheapest schedule works as many days as the rules
+    # allow.  Runs of at most 4 shifts, interior runs of at least 3, interior
+    # rests of at least 2 days, day 9 off, at most one weekend (days 5-6 or
+    # 12-13).  Using weekend 2: days 0-3 (a run touching the start), then 7-8
+    # would be an interior run of 2 before day 9, so they stay off, and 10-13
+    # (a run touching the end): 4 + 4 = 8 shifts.  Using weekend 1 instead:
+    # 0-3 and 6-8, and 11 alone would be an interior run of 1: 7 shifts.  A run
+    # of 5 is not allowed, so 8 is the most: cost -8.
+    weight = -np.ones((14, 1))
+    schedules, costs = _price(price_kernel, ONE_SHIFT, weight)
+    assert costs[0] == -8.0
+    assert _cost(weight, schedules[0]) == -8.0
+    assert min(_cost(weight, s) for s in FEASIBLE["one-shift"]) == -8.0
+
+
+@pytest.mark.parametrize("instance", [ONE_SHIFT, TWO_SHIFTS], ids=lambda i: i.name)
+@pytest.mark.parametrize("seed", range(6))
+def test_kernel_matches_exhaustive_search(instance, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    weight = rng.normal(0.0, 3.0, (instance.horizon, len(instance.shifts))) - 1.0
+    feasible = FEASIBLE[instance.name]
+    best = min(_cost(weight, s) for s in feasible)
+    schedules, costs = _price(price_kernel, instance, weight, n_best=4)
+    assert costs[0] == pytest.approx(best, abs=1e-9)
+    assert list(costs) == sorted(costs)
+    for schedule, cost in zip(schedules, costs, strict=True):
+        assert tuple(schedule) in set(feasible)  # every schedule returned is legal
+        assert _cost(weight, schedule) == pytest.approx(cost, abs=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(-6, 6), min_size=14, max_size=14))
+def test_kernel_and_reference_agree(values: list[int]) -> None:
+    weight = np.array(values, dtype=float).reshape(7, 2)
+    k_sched, k_cost = _price(price_kernel, TWO_SHIFTS, weight, n_best=3)
+    r_sched, r_cost = _price(price_reference, TWO_SHIFTS, weight, n_best=3)
+    assert np.array_equal(k_sched, r_sched)
+    assert np.array_equal(k_cost, r_cost)
+
+
+def test_no_schedule_when_rules_cannot_be_met() -> None:
+    # Minimum 1440 min = 3 shifts, but every day is a fixed day off.
+    inst = parse_instance(
+        "SECTION_HORIZON\n7\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n"
+        "A,D=7,4800,1440,4,1,1,1\n\nSECTION_DAYS_OFF\nA,0,1,2,3,4,5,6\n\n"
+        "SECTION_SHIFT_ON_REQUESTS\n\nSECTION_SHIFT_OFF_REQUESTS\n\n"
+        "SECTION_COVER\n0,D,1,1,1\n",
+        name="none",
+    )
+    schedules, costs = _price(price_kernel, inst, np.zeros((7, 1)))
+    assert schedules.shape == (0, 7) and costs.shape == (0,)
