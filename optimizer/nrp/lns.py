@@ -172,6 +172,7 @@ def improve(
     seed: int,
     workers: int,
     log: Callable[[str], None] | None = None,
+    max_iterations: int | None = None,
 ) -> tuple[Assignment, int, LnsStats]:
     """Improve a roster by large neighbourhood search until a wall-clock deadline.
 
@@ -198,6 +199,10 @@ def improve(
         Number of sub-problems solved in parallel per round.
     log : callable, optional
         Receives one progress line per improvement.
+    max_iterations : int, optional
+        Stop after this many sub-problems (with ``workers=1`` this makes the
+        result independent of the machine's speed, unless the deadline comes
+        first).
 
     Returns
     -------
@@ -219,6 +224,8 @@ def improve(
     pool = ThreadPoolExecutor(max_workers=n_threads) if n_threads > 1 else None
     try:
         while incumbent_cost > lower_bound + 1e-6:
+            if max_iterations is not None and stats.iterations >= max_iterations:
+                break
             remaining = deadline - time.monotonic()
             if remaining < 0.05:
                 break

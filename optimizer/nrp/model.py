@@ -1,12 +1,14 @@
-"""Solve benchmark instances: CP-SAT on the full model, then neighbourhood search.
+"""Solve benchmark instances: column generation with dives, then CP-SAT polishing.
 
-The full model (see :mod:`optimizer.nrp.formulation`) is first given half of
-the time budget, with CP-SAT's full-problem worker keeping the whole linear
-relaxation and its cuts ("max_lp"); this proves small instances optimal and
-yields an incumbent and a lower bound.  The remaining time is spent in a large
-neighbourhood search (:mod:`optimizer.nrp.lns`) that re-optimises groups of
-employees and windows of days.  The returned roster is always re-scored by the independent evaluator
-(:mod:`optimizer.nrp.evaluate`).
+The search has four phases (see :func:`solve`): a short CP-SAT run on the
+compact model (:mod:`optimizer.nrp.formulation`), which proves small instances
+optimal; column generation over whole-horizon schedules priced by dynamic
+programming (:mod:`optimizer.nrp.columns`, :mod:`optimizer.nrp.pricing`), whose
+relaxation gives a lower bound far tighter than the compact model's, and
+repeated dives from it to whole rosters; CP-SAT on the generated columns; and a
+large neighbourhood search on the compact model (:mod:`optimizer.nrp.lns`) for
+what time is left.  The returned roster is always re-scored by the independent
+evaluator (:mod:`optimizer.nrp.evaluate`).
 """
 
 from __future__ import annotations
@@ -19,12 +21,30 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from optimizer.nrp.best_known import best_known_for
+from optimizer.nrp.columns import Schedule, dive, integer_master
 from optimizer.nrp.evaluate import evaluate
-from optimizer.nrp.formulation import Grid, NrpModel, build_model, roster_from_values
+from optimizer.nrp.formulation import Grid, NrpModel, build_model, objective_expression
 from optimizer.nrp.instance import NrpInstance
 from optimizer.nrp.lns import Assignment, improve
 
 __all__ = ["NrpResult", "build_model", "solve"]
+
+#: Opening CP-SAT run: at most this many seconds and this share of the budget.
+_OPENING_S, _OPENING_SHARE = 3.0, 0.05
+#: Share of the budget for the best combination of generated columns.
+_MASTER_SHARE = 0.1
+
+
+def _lns_iterations(seconds: float) -> int:
+    """Sub-problem budget of the neighbourhood search with one worker.
+
+    Counting sub-problems instead of seconds keeps one-worker runs reproducible;
+    four per second is well below the rate on instances 1-7 (sub-solves are
+    capped at half a unit of deterministic time), so the wall-clock limit
+    rarely decides.
+    """
+    return max(1, int(4 * seconds))
+
 
 _STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -109,44 +129,26 @@ def _grid(nm: NrpModel, assignment: Assignment) -> Grid:
     )
 
 
-def solve(
-    instance: NrpInstance,
+def _assignment_of(roster: list[Schedule], horizon: int) -> Assignment:
+    return {(e, d): sched[d] for e, sched in enumerate(roster) for d in range(horizon)}
+
+
+def _full_model(
+    nm: NrpModel,
     time_limit_s: float,
-    seed: int = 1,
-    workers: int = 2,
-    log_callback: Callable[[str], None] | None = None,
-    first_phase_fraction: float = 0.5,
-) -> NrpResult:
-    """Optimise a benchmark instance.
-
-    Parameters
-    ----------
-    instance : NrpInstance
-        The instance.
-    time_limit_s : float
-        Wall-clock budget in seconds (model building included).
-    seed : int, optional
-        Random seed (CP-SAT and neighbourhood choice).
-    workers : int, optional
-        CP-SAT worker threads.  With ``workers=1`` and a fixed seed the search
-        trajectory is deterministic (sub-solves use deterministic time limits).
-    log_callback : callable, optional
-        Receives progress lines.
-    first_phase_fraction : float, optional
-        Share of the budget given to CP-SAT on the full model before the
-        neighbourhood search starts (at least ``min(5, time_limit_s / 3)`` s).
-        At 60 s on instances 5-7, 0.5 did better than 0.1 and than 1.0 (CP-SAT
-        alone).
-
-    Returns
-    -------
-    NrpResult
-        Best roster found, its evaluation and the bounds.
-    """
-    start = time.monotonic()
-    deadline = start + time_limit_s
-    nm = build_model(instance)
-
+    seed: int,
+    workers: int,
+    hint: Assignment | None,
+    lower_bound: int | None,
+) -> tuple[str, Assignment | None, int | None, float]:
+    """CP-SAT on the whole compact model; return (status, roster, cost, bound)."""
+    model = nm.model.clone()
+    if hint is not None:
+        for (e, d, k), var in nm.x.items():
+            model.add_hint(var, int(hint[e, d] == k))
+    if lower_bound is not None:
+        # Valid (it is the column-generation bound) and it tightens CP-SAT's own.
+        model.add(objective_expression(nm) >= lower_bound)
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = workers
@@ -156,59 +158,165 @@ def solve(
         # The full-problem worker keeps every constraint (and CP-SAT's cuts) in its
         # linear relaxation: this gives much stronger bounds than the default worker.
         params.subsolvers.append("max_lp")
-    # At least min(5 s, a third of the budget): small instances are proven optimal here.
-    first_budget = max(time_limit_s * first_phase_fraction, min(5.0, time_limit_s / 3))
-    first_budget = max(0.1, first_budget - (time.monotonic() - start))
-    params.max_time_in_seconds = first_budget
+    params.max_time_in_seconds = max(0.05, time_limit_s)
     if workers == 1:
-        params.max_deterministic_time = first_budget
-    status = solver.solve(nm.model)
-    remaining = deadline - time.monotonic()
-    if status == cp_model.UNKNOWN and remaining > 0.1:
-        # No roster yet (large instance): keep CP-SAT on the full model.
-        params.max_time_in_seconds = remaining
-        if workers == 1:
-            params.max_deterministic_time = remaining
-        status = solver.solve(nm.model)
-    status_name = _STATUS.get(status, "UNKNOWN")
-    bound = float(solver.best_objective_bound) if status_name != "INFEASIBLE" else math.inf
-    if log_callback is not None:
-        log_callback(
-            f"cp-sat {time.monotonic() - start:7.2f}s status={status_name}"
-            f" obj={solver.objective_value if status_name in ('OPTIMAL', 'FEASIBLE') else None}"
-            f" bound={bound}"
+        # Deterministic time decides (reproducible); wall time only as a backstop.
+        params.max_deterministic_time = max(0.05, time_limit_s)
+        params.max_time_in_seconds = 3 * params.max_deterministic_time + 1
+    status = solver.solve(model)
+    name = _STATUS.get(status, "UNKNOWN")
+    if name not in ("OPTIMAL", "FEASIBLE"):
+        return name, None, None, -math.inf if name != "INFEASIBLE" else math.inf
+    assignment: Assignment = {cell: -1 for cell in nm.work}
+    for (e, d, k), var in nm.x.items():
+        if solver.value(var):
+            assignment[e, d] = k
+    cost = round(solver.objective_value)
+    bound = float(cost) if name == "OPTIMAL" else float(solver.best_objective_bound)
+    return name, assignment, cost, bound
+
+
+def solve(
+    instance: NrpInstance,
+    time_limit_s: float,
+    seed: int = 1,
+    workers: int = 2,
+    log_callback: Callable[[str], None] | None = None,
+    column_fraction: float = 0.8,
+) -> NrpResult:
+    """Optimise a benchmark instance.
+
+    Four phases share the budget:
+
+    1. column generation and repeated dives (:mod:`optimizer.nrp.columns`),
+       which give the root lower bound and rosters (up to ``column_fraction``
+       of the budget);
+    2. CP-SAT on the generated columns: the best roster made of them (up to a
+       tenth of the budget);
+    3. CP-SAT on the whole compact model, hinted with the best roster and given
+       the root bound (up to a tenth; it proves small instances optimal, and
+       it is the fallback when no roster was found);
+    4. large neighbourhood search (:mod:`optimizer.nrp.lns`) for the rest.
+
+    Each phase stops early once the best roster meets the lower bound.
+
+    Parameters
+    ----------
+    instance : NrpInstance
+        The instance.
+    time_limit_s : float
+        Wall-clock budget in seconds (model building included).
+    seed : int, optional
+        Random seed (pricing, dives, CP-SAT and neighbourhood choice).
+    workers : int, optional
+        Threads (pricing and CP-SAT).  With ``workers=1`` and a fixed seed the
+        dives are limited by count rather than by time and the CP-SAT phases by
+        deterministic time, so the result does not depend on the machine's load.
+    log_callback : callable, optional
+        Receives progress lines.
+    column_fraction : float, optional
+        Share of the budget for phase 1.
+
+    Returns
+    -------
+    NrpResult
+        Best roster found, its evaluation and the bounds.
+    """
+    start = time.monotonic()
+    deadline = start + time_limit_s
+    nm = build_model(instance)
+    log = log_callback
+    best: Assignment | None = None
+    best_cost: int | None = None
+    target: int | None = None
+    status_name = "UNKNOWN"
+
+    def proven() -> bool:
+        return best_cost is not None and target is not None and best_cost <= target
+
+    def cp_sat(budget: float) -> None:
+        nonlocal best, best_cost, target, status_name
+        name, assignment, cost, cp_bound = _full_model(nm, budget, seed, workers, best, target)
+        if name == "INFEASIBLE":
+            status_name = "INFEASIBLE"
+        if cost is not None and (best_cost is None or cost < best_cost):
+            best, best_cost = assignment, cost
+        if math.isfinite(cp_bound) and (target is None or cp_bound > target):
+            target = math.ceil(cp_bound - 1e-6)
+        if log is not None:
+            log(
+                f"cp-sat {time.monotonic() - start:7.2f}s status={name} obj={cost} bound={cp_bound}"
+            )
+
+    # 1. A short CP-SAT run proves small instances optimal outright.
+    cp_sat(min(_OPENING_S, time_limit_s * _OPENING_SHARE))
+
+    # 2. Column generation and dives.
+    if not proven() and status_name != "INFEASIBLE":
+        dive_end = start + time_limit_s * column_fraction
+        max_dives = max(1, int(time_limit_s * column_fraction)) if workers == 1 else None
+        incumbent = None
+        if best is not None:
+            incumbent = [
+                tuple(best[e, d] for d in range(instance.horizon))
+                for e in range(len(instance.staff))
+            ]
+        dived = dive(
+            instance,
+            dive_end,
+            workers=workers,
+            seed=seed,
+            incumbent=incumbent,
+            log=log,
+            max_dives=max_dives,
         )
+        if math.isfinite(dived.bound):
+            root = math.ceil(dived.bound - 1e-6)
+            target = root if target is None else max(target, root)
+        if dived.cost is not None and (best_cost is None or dived.cost < best_cost):
+            best, best_cost = _assignment_of(dived.roster, instance.horizon), dived.cost
+
+        # 3. The best combination of the generated columns.
+        if dived.roster is not None and not proven():
+            budget = min(time_limit_s * _MASTER_SHARE, deadline - time.monotonic())
+            roster, cost = integer_master(dived.generator, dived.roster, budget, workers, seed)
+            if cost is not None and cost < best_cost:
+                best, best_cost = _assignment_of(roster, instance.horizon), cost
+            if log is not None:
+                log(f"columns {time.monotonic() - start:7.2f}s obj={cost}")
+
+    # No roster yet (very large instance): CP-SAT on the whole model.
+    if best is None and status_name != "INFEASIBLE" and deadline - time.monotonic() > 0.05:
+        cp_sat(deadline - time.monotonic())
+    if best is not None and status_name == "UNKNOWN":
+        status_name = "FEASIBLE"
+
+    iterations = 0
+    if best is not None and not proven() and deadline - time.monotonic() > 0.05:
+        best, best_cost, stats = improve(
+            nm,
+            best,
+            best_cost,
+            lower_bound=-math.inf if target is None else target,
+            deadline=deadline,
+            seed=seed,
+            workers=workers,
+            log=log,
+            max_iterations=_lns_iterations(deadline - time.monotonic()) if workers == 1 else None,
+        )
+        iterations = stats.iterations
+    if proven():
+        status_name = "OPTIMAL"
+    if status_name == "INFEASIBLE":
+        bound = math.inf
+    elif status_name == "OPTIMAL":
+        bound = float(best_cost)
+    else:
+        # Every penalty weight is non-negative, so 0 bounds any instance.
+        bound = 0.0 if target is None else float(max(target, 0))
 
     best_known = best_known_for(instance.name)
-    solver_objective: int | None = None
-    grid: Grid | None = None
-    iterations = 0
-    if status_name in ("OPTIMAL", "FEASIBLE"):
-        solver_objective = round(solver.objective_value)
-        if status_name == "OPTIMAL":
-            bound = float(solver_objective)
-            grid = roster_from_values(nm, solver.value)
-        else:
-            assignment: Assignment = {cell: -1 for cell in nm.work}
-            for (e, d, k), var in nm.x.items():
-                if solver.value(var):
-                    assignment[e, d] = k
-            assignment, solver_objective, stats = improve(
-                nm,
-                assignment,
-                solver_objective,
-                lower_bound=math.ceil(bound - 1e-6),
-                deadline=deadline,
-                seed=seed,
-                workers=workers,
-                log=log_callback,
-            )
-            iterations = stats.iterations
-            grid = _grid(nm, assignment)
-            if solver_objective <= math.ceil(bound - 1e-6):
-                status_name = "OPTIMAL"
-                bound = float(solver_objective)
-
+    grid = None if best is None else _grid(nm, best)
     objective: int | None = None
     violations: tuple[str, ...] = ()
     mismatch = False
@@ -216,19 +324,16 @@ def solve(
         ev = evaluate(instance, grid)
         objective = ev.objective
         violations = tuple(ev.violations)
-        mismatch = objective != solver_objective or bool(violations)
-        if mismatch and log_callback is not None:
-            log_callback(
-                f"MISMATCH evaluator={objective} cp-sat={solver_objective}"
-                f" violations={len(violations)}"
-            )
+        mismatch = objective != best_cost or bool(violations)
+        if mismatch and log is not None:
+            log(f"MISMATCH evaluator={objective} search={best_cost} violations={len(violations)}")
     gap = None
     if objective is not None and best_known:
         gap = (objective - best_known) / best_known
     return NrpResult(
         instance=instance.name,
         objective=objective,
-        solver_objective=solver_objective,
+        solver_objective=best_cost,
         objective_mismatch=mismatch,
         bound=bound,
         best_known=best_known,
