@@ -11,13 +11,18 @@ where ``c[e,p]`` is the request penalty of schedule ``p`` and ``a[e,p,d,s]`` is
 1 when it works shift ``s`` on day ``d``.  Its linear relaxation (solved with
 GLOP) is far tighter than that of the compact model, because every hard rule
 of an employee is inside the columns.  Columns are priced per employee with
-CP-SAT on that employee's own rules (the compact model restricted to one
-employee) and the objective ``sum (c - pi) x``; the Lagrangian bound
-``LP + sum_e min(0, reduced cost)`` is a valid lower bound at every iteration.
+the objective ``sum (c - pi) x`` by the exact dynamic programme of
+:mod:`optimizer.nrp.pricing`, or by CP-SAT on that employee's own rules (the
+compact model restricted to one employee) when the programme's state space
+would be too large.  No master variable has an upper bound, so the LP value is
+the dual objective and ``LP + sum_e min(0, reduced cost)`` is a valid lower
+bound (the Lagrangian bound) in every round.
 
-:func:`dive` turns the relaxation into a roster: it repeatedly fixes the
+:func:`dive` turns the relaxation into rosters: it repeatedly fixes the
 employees whose schedule the relaxation has chosen (the largest ``lam``) and
-re-runs column generation on the rest, until every employee has a schedule.
+re-runs column generation on the rest, until every employee has a schedule;
+later dives are randomised or re-plan part of the best roster so far.
+:func:`integer_master` picks the best roster made of the generated columns.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ __all__ = [
     "Schedule",
     "dive",
     "integer_master",
+    "roster_cost",
 ]
 
 Schedule = tuple[int, ...]  # shift index per day, -1 = off
@@ -61,6 +67,9 @@ _FREE_LOW, _FREE_HIGH = 0.3, 0.8
 #: Above this many columns per employee the master is cut down to _POOL_KEEP per
 #: employee (those of least reduced cost); a large master slows every LP solve.
 _POOL_LIMIT, _POOL_KEEP = 60, 30
+#: Column-generation rounds after each fixing step of a dive (None: until the
+#: relaxation is re-optimised; a cap of 5 gave faster but no better dives).
+_DIVE_ROUNDS: int | None = None
 #: Schedules returned per pricing call by the dynamic programme.
 _DP_COLUMNS = 5
 
@@ -401,6 +410,8 @@ class DiveResult:
         The column generator, holding every column made.
     dives : int
         Number of dives started.
+    completed : int
+        Number of dives that reached a whole roster.
     """
 
     roster: list[Schedule] | None
@@ -408,6 +419,7 @@ class DiveResult:
     bound: float
     generator: ColumnGeneration
     dives: int
+    completed: int
 
 
 def _free_employees(cg: ColumnGeneration, best: list[Schedule], rng: random.Random) -> set[int]:
@@ -487,7 +499,7 @@ def _dive_once(
             choice = [*integral, (e, j)]
         for e, j in choice:
             cg.fix(e, j)
-        state = cg.run(deadline, pool)
+        state = cg.run(deadline, pool, max_rounds=_DIVE_ROUNDS)
     if state.value > cutoff:
         return None
     return [cg.columns[e][cg.fixed[e]] for e in range(cg.n_staff)]
@@ -501,6 +513,8 @@ def dive(
     incumbent: list[Schedule] | None = None,
     log: Callable[[str], None] | None = None,
     max_dives: int | None = None,
+    first_deadline: float | None = None,
+    root_deadline: float | None = None,
 ) -> DiveResult:
     """Column generation at the root, then repeated dives to whole rosters.
 
@@ -525,6 +539,11 @@ def dive(
         Receives progress lines.
     max_dives : int, optional
         Stop after this many dives (makes the result independent of speed).
+    first_deadline : float, optional
+        Give up (return) if no dive has reached a roster by this time.
+    root_deadline : float, optional
+        Give up (return without diving) if the root relaxation has not
+        converged by this time.
 
     Returns
     -------
@@ -537,18 +556,21 @@ def dive(
     rng = random.Random(seed)
     best: list[Schedule] | None = None
     best_cost: int | None = None
-    dives = 0
+    dives = completed = 0
     try:
         cg.add_initial_columns(pool)
         if incumbent is not None:
             for e, sched in enumerate(incumbent):
                 cg.add_column(e, sched)
             best, best_cost = list(incumbent), roster_cost(cg, list(incumbent))
-        root = cg.run(deadline, pool, log=log)
+        root = cg.run(deadline if root_deadline is None else root_deadline, pool, log=log)
         bound = cg.lagrangian_bound
         target = math.ceil(bound - 1e-6) if math.isfinite(bound) else -math.inf
         if log is not None:
             log(f"cg root lp={root.value:.3f} bound={bound:.3f} rounds={root.iterations}")
+        if not root.converged:
+            # Pricing too slow for dives to pay off in the time given.
+            return DiveResult(best, best_cost, bound, cg, 0, 0)
         while (
             time.monotonic() < deadline
             and (best_cost is None or best_cost > target)
@@ -564,16 +586,22 @@ def dive(
             if best is not None and dives and rng.random() < _NEIGHBOURHOOD_SHARE:
                 free = _free_employees(cg, best, rng)
                 keep = {e: best[e] for e in range(cg.n_staff) if e not in free}
-            roster = _dive_once(cg, deadline, pool, rng if dives else None, cutoff, keep)
+            # Until one dive has finished, stop at first_deadline (the caller then
+            # falls back to searching the compact model).
+            until = deadline if completed or first_deadline is None else first_deadline
+            if time.monotonic() >= until:
+                break
+            roster = _dive_once(cg, until, pool, rng if dives else None, cutoff, keep)
             dives += 1
             if roster is None:
                 continue
+            completed += 1
             cost = roster_cost(cg, roster)
             if best_cost is None or cost < best_cost:
                 best, best_cost = roster, cost
                 if log is not None:
                     log(f"cg dive {dives} cost={cost} columns={sum(map(len, cg.columns))}")
-        return DiveResult(best, best_cost, bound, cg, dives)
+        return DiveResult(best, best_cost, bound, cg, dives, completed)
     finally:
         cg.unfix_all()
         if pool is not None:
@@ -587,7 +615,26 @@ def integer_master(
     workers: int = 2,
     seed: int = 1,
 ) -> tuple[list[Schedule] | None, int | None]:
-    """Best combination of the generated columns (one per employee), by CP-SAT."""
+    """Best roster made of the generated columns (one per employee), by CP-SAT.
+
+    Parameters
+    ----------
+    cg : ColumnGeneration
+        The generator holding the columns.
+    incumbent : list of Schedule or None
+        A roster of generated columns to start from (a solution hint).
+    time_limit_s : float
+        Time limit in seconds (deterministic time when ``workers == 1``).
+    workers : int, optional
+        CP-SAT threads.
+    seed : int, optional
+        CP-SAT seed.
+
+    Returns
+    -------
+    tuple
+        The roster and its cost, or ``(None, None)`` if none was found in time.
+    """
     inst = cg.instance
     m = cp_model.CpModel()
     lam = [[m.new_bool_var("") for _ in cg.columns[e]] for e in range(cg.n_staff)]

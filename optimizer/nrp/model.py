@@ -33,6 +33,10 @@ __all__ = ["NrpResult", "build_model", "solve"]
 _OPENING_S, _OPENING_SHARE = 3.0, 0.05
 #: Share of the budget for the best combination of generated columns.
 _MASTER_SHARE = 0.1
+#: If no dive has reached a roster by this share of the budget, dives stop; if
+#: the root relaxation has not converged by _ROOT_SHARE, they do not start (the
+#: compact-model search then gets the time: instances 8 and 12 at 60 s).
+_FIRST_DIVE_SHARE, _ROOT_SHARE = 0.6, 0.2
 
 
 def _lns_iterations(seconds: float) -> int:
@@ -269,6 +273,8 @@ def solve(
             incumbent=incumbent,
             log=log,
             max_dives=max_dives,
+            first_deadline=start + time_limit_s * _FIRST_DIVE_SHARE,
+            root_deadline=start + time_limit_s * _ROOT_SHARE,
         )
         if math.isfinite(dived.bound):
             root = math.ceil(dived.bound - 1e-6)
@@ -277,13 +283,18 @@ def solve(
             best, best_cost = _assignment_of(dived.roster, instance.horizon), dived.cost
 
         # 3. The best combination of the generated columns.
-        if dived.roster is not None and not proven():
+        if dived.completed and not proven():
             budget = min(time_limit_s * _MASTER_SHARE, deadline - time.monotonic())
             roster, cost = integer_master(dived.generator, dived.roster, budget, workers, seed)
             if cost is not None and cost < best_cost:
                 best, best_cost = _assignment_of(roster, instance.horizon), cost
             if log is not None:
                 log(f"columns {time.monotonic() - start:7.2f}s obj={cost}")
+
+        # No dive finished in time (large instance): CP-SAT on the whole model
+        # for half of what is left, then the neighbourhood search.
+        elif not proven() and best is not None:
+            cp_sat((deadline - time.monotonic()) / 2)
 
     # No roster yet (very large instance): CP-SAT on the whole model.
     if best is None and status_name != "INFEASIBLE" and deadline - time.monotonic() > 0.05:
