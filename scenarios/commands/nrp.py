@@ -1,6 +1,6 @@
 """``rota nrp INSTANCE``: solve an instance of the public shift-scheduling benchmark.
 
-Prints the objective (scored by the independent evaluator), CP-SAT's bound, the
+Prints the objective (scored by the independent evaluator), the proven lower bound, the
 best known value and the gap to it. ``INSTANCE`` is a number 1-24 (looked up in
 ``$ROTA_NRP_DATA`` or the shared data folder beside the repository) or a file path.
 Exit 0 when a roster was found, 2 for unreadable input, 3 when none was found.
