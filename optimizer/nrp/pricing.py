@@ -31,7 +31,14 @@ import numpy as np
 
 from optimizer.nrp.instance import NrpInstance
 
-__all__ = ["DpPricer", "EmployeeRules", "employee_rules", "price_kernel", "price_reference"]
+__all__ = [
+    "DpPricer",
+    "EmployeeRules",
+    "cheapest_schedules",
+    "employee_rules",
+    "price_kernel",
+    "price_reference",
+]
 
 _INF = 1e300
 
@@ -348,6 +355,43 @@ price_reference = _price
 price_kernel = numba.njit(cache=True, nogil=True)(_price)
 
 
+def cheapest_schedules(
+    rules: EmployeeRules, weight: np.ndarray, n_best: int, kernel=price_kernel
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run the pricing programme for one employee's rules.
+
+    Parameters
+    ----------
+    rules : EmployeeRules
+        The employee's rules.
+    weight : numpy.ndarray, shape (horizon, shifts)
+        Cost of working shift ``k`` on day ``d``.
+    n_best : int
+        Number of schedules to return.
+    kernel : callable, optional
+        :data:`price_kernel` (default) or :data:`price_reference`.
+
+    Returns
+    -------
+    schedules, costs : numpy.ndarray
+        As returned by the kernel: cheapest first.
+    """
+    return kernel(
+        np.ascontiguousarray(weight, dtype=np.float64),
+        rules.allowed,
+        rules.forbidden,
+        rules.units,
+        rules.limit,
+        rules.min_units,
+        rules.max_units,
+        rules.max_run,
+        rules.min_run,
+        rules.min_off,
+        rules.max_weekends,
+        n_best,
+    )
+
+
 class DpPricer:
     """Price one employee's schedules with the compiled dynamic programme.
 
@@ -357,28 +401,21 @@ class DpPricer:
         The instance.
     e : int
         Employee index.
+    n_best : int, optional
+        Schedules returned per call.
     """
 
-    def __init__(self, instance: NrpInstance, e: int) -> None:
+    def __init__(self, instance: NrpInstance, e: int, n_best: int = 5) -> None:
         self.rules = employee_rules(instance, e)
-        self.n_shifts = len(instance.shifts)
-        self.horizon = instance.horizon
+        self.n_best = n_best
 
-    def solve(self, weight: np.ndarray, n_best: int = 5) -> list[tuple[int, ...]]:
-        """Up to ``n_best`` cheapest schedules for ``weight[d, k]``, cheapest first."""
-        r = self.rules
-        schedules, _ = price_kernel(
-            np.ascontiguousarray(weight, dtype=np.float64),
-            r.allowed,
-            r.forbidden,
-            r.units,
-            r.limit,
-            r.min_units,
-            r.max_units,
-            r.max_run,
-            r.min_run,
-            r.min_off,
-            r.max_weekends,
-            n_best,
-        )
+    def solve(
+        self, weight: np.ndarray, seed: int = 0, time_limit_s: float = math.inf
+    ) -> list[tuple[int, ...]]:
+        """Up to ``n_best`` cheapest schedules for ``weight[d, k]``, cheapest first.
+
+        ``seed`` and ``time_limit_s`` are accepted for the pricer interface
+        shared with the CP-SAT pricer; the programme is exact and deterministic.
+        """
+        schedules, _ = cheapest_schedules(self.rules, weight, self.n_best)
         return [tuple(int(v) for v in row) for row in schedules]

@@ -19,7 +19,13 @@ from hypothesis import strategies as st
 
 from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.instance import parse_instance
-from optimizer.nrp.pricing import employee_rules, price_kernel, price_reference, state_count
+from optimizer.nrp.pricing import (
+    cheapest_schedules,
+    employee_rules,
+    price_kernel,
+    price_reference,
+    state_count,
+)
 
 pytestmark = pytest.mark.kernel
 
@@ -88,21 +94,7 @@ FEASIBLE = {inst.name: _feasible_rosters(inst) for inst in (ONE_SHIFT, TWO_SHIFT
 
 
 def _price(kernel, instance, weight: np.ndarray, n_best: int = 3):
-    r = employee_rules(instance, 0)
-    return kernel(
-        weight,
-        r.allowed,
-        r.forbidden,
-        r.units,
-        r.limit,
-        r.min_units,
-        r.max_units,
-        r.max_run,
-        r.min_run,
-        r.min_off,
-        r.max_weekends,
-        n_best,
-    )
+    return cheapest_schedules(employee_rules(instance, 0), weight, n_best, kernel)
 
 
 def _cost(weight: np.ndarray, schedule) -> float:
