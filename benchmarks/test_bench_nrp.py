@@ -42,16 +42,16 @@ def test_bench_nrp_pricing(benchmark) -> None:
     n_staff = 4 if SMOKE else len(inst.staff)
     rng = np.random.default_rng(20261123)
     weight = rng.normal(0.0, 3.0, (inst.horizon, len(inst.shifts)))
-    dp = [DpPricer(inst, e) for e in range(n_staff)]
+    dp = [DpPricer(inst, e, n_best=1) for e in range(n_staff)]
     cp = [CpSatPricer(inst, e) for e in range(n_staff)]
-    dp[0].solve(weight, 1)  # compile outside the timing
+    dp[0].solve(weight)  # compile outside the timing
 
     def run_dp() -> list[tuple[int, ...]]:
-        return [p.solve(weight, 1)[0] for p in dp]
+        return [p.solve(weight)[0] for p in dp]
 
     schedules = benchmark.pedantic(run_dp, rounds=3 if SMOKE else 20, iterations=1)
     start = time.perf_counter()
-    reference = [p.solve(lambda d, k: weight[d, k], 1, 10.0)[-1] for p in cp]
+    reference = [p.solve(weight, 1, 10.0)[0] for p in cp]
     cp_s = time.perf_counter() - start
     dp_s = benchmark.stats.stats.min
 

@@ -67,9 +67,6 @@ _FREE_LOW, _FREE_HIGH = 0.3, 0.8
 #: Above this many columns per employee the master is cut down to _POOL_KEEP per
 #: employee (those of least reduced cost); a large master slows every LP solve.
 _POOL_LIMIT, _POOL_KEEP = 60, 30
-#: Column-generation rounds after each fixing step of a dive (None: until the
-#: relaxation is re-optimised; a cap of 5 gave faster but no better dives).
-_DIVE_ROUNDS: int | None = None
 #: Schedules returned per pricing call by the dynamic programme.
 _DP_COLUMNS = 5
 
@@ -102,13 +99,11 @@ class CpSatPricer:
         self.horizon = instance.horizon
         self.cells = [(d, k, v) for (_, d, k), v in self.nm.x.items()]
 
-    def solve(
-        self, weight: Callable[[int, int], float], seed: int, time_limit_s: float
-    ) -> list[Schedule]:
-        """Schedules found while minimising ``sum weight(d, k) x[d, k]``, best last."""
+    def solve(self, weight: np.ndarray, seed: int, time_limit_s: float) -> list[Schedule]:
+        """Schedules found while minimising ``sum weight[d, k] x[d, k]``, best first."""
         model = self.nm.model
         model.clear_objective()
-        model.minimize(sum(round(weight(d, k) * _SCALE) * v for d, k, v in self.cells))
+        model.minimize(sum(round(weight[d, k] * _SCALE) * v for d, k, v in self.cells))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
@@ -124,7 +119,7 @@ class CpSatPricer:
                 found.append(tuple(sched))
 
         solver.solve(model, _Collect())
-        return found
+        return found[::-1]  # CP-SAT reports improving solutions: best last
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +164,9 @@ class ColumnGeneration:
         self.seed = seed
         n_staff = len(instance.staff)
         self.n_staff = n_staff
-        sidx = {s.id: k for k, s in enumerate(instance.shifts)}
+        #: Shift id -> shift index.
+        self.shift_index = {s.id: k for k, s in enumerate(instance.shifts)}
+        sidx = self.shift_index
         eidx = {s.id: i for i, s in enumerate(instance.staff)}
         # Request penalty of a schedule = constant + sum of per-cell costs.
         self.constant = [0] * n_staff
@@ -183,7 +180,7 @@ class ColumnGeneration:
             self.cell_cost[key] = self.cell_cost.get(key, 0) + r.weight
         self.pricers: list[CpSatPricer | DpPricer] = []
         for e in range(n_staff):
-            dp = DpPricer(instance, e)
+            dp = DpPricer(instance, e, n_best=_DP_COLUMNS)
             fits = state_count(dp.rules) * instance.horizon <= DP_STATE_LIMIT
             self.pricers.append(dp if fits else CpSatPricer(instance, e))
         n_shifts = len(instance.shifts)
@@ -196,13 +193,12 @@ class ColumnGeneration:
         self.fixed: dict[int, int] = {}  # employee -> column index fixed to 1
         self.iterations = 0
         self.lagrangian_bound = -math.inf
-        self._pi: dict[tuple[int, int], float] = {}
         self._alpha: list[float] = [0.0] * n_staff
 
     def _new_master(self) -> None:
         """An empty restricted master (rows, slacks, no columns)."""
         inst = self.instance
-        sidx = {s.id: k for k, s in enumerate(inst.shifts)}
+        sidx = self.shift_index
         lp = pywraplp.Solver.CreateSolver("GLOP")
         self.lp = lp
         self.convexity = [lp.Add(lp.Sum([]) == 1) for _ in range(self.n_staff)]
@@ -275,16 +271,13 @@ class ColumnGeneration:
 
     def add_initial_columns(self, pool: ThreadPoolExecutor | None) -> None:
         """Give each employee legal schedules of least request penalty."""
-
-        def first(e: int) -> tuple[int, list[Schedule]]:
-            pricer = self.pricers[e]
-            if isinstance(pricer, DpPricer):
-                return e, pricer.solve(self._cell_cost_array[e], _DP_COLUMNS)
-            return e, pricer.solve(lambda d, k: self.cell_cost.get((e, d, k), 0), self.seed, 5.0)
-
         jobs = range(self.n_staff)
+
+        def first(e: int) -> list[Schedule]:
+            return self.pricers[e].solve(self._cell_cost_array[e], self.seed, 5.0)
+
         results = [first(e) for e in jobs] if pool is None else list(pool.map(first, jobs))
-        for e, found in results:
+        for e, found in zip(jobs, results, strict=True):
             for sched in found:
                 self.add_column(e, sched)
 
@@ -305,9 +298,8 @@ class ColumnGeneration:
         status = self.lp.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             return math.inf
-        self._pi = {key: row.dual_value() for key, row in self.cover.items()}
-        for (d, k), value in self._pi.items():
-            self._pi_array[d, k] = value
+        for (d, k), row in self.cover.items():
+            self._pi_array[d, k] = row.dual_value()
         self._alpha = [row.dual_value() for row in self.convexity]
         return self.lp.Objective().Value()
 
@@ -316,25 +308,15 @@ class ColumnGeneration:
         return [[v.solution_value() for v in row] for row in self.lam]
 
     def _price(self, e: int, time_limit_s: float) -> tuple[int, list[Schedule], float]:
-        pricer = self.pricers[e]
-        if isinstance(pricer, DpPricer):
-            found = pricer.solve(self._cell_cost_array[e] - self._pi_array, _DP_COLUMNS)
-            best = found[0] if found else None
-        else:
-            pi, cell_cost = self._pi, self.cell_cost
-
-            def weight(d: int, k: int) -> float:
-                return cell_cost.get((e, d, k), 0) - pi.get((d, k), 0.0)
-
-            found = pricer.solve(weight, self.seed + self.iterations, time_limit_s)
-            best = found[-1] if found else None
-        return e, found, math.inf if best is None else self.reduced_cost(e, best)
+        weight = self._cell_cost_array[e] - self._pi_array
+        found = self.pricers[e].solve(weight, self.seed + self.iterations, time_limit_s)
+        return e, found, math.inf if not found else self.reduced_cost(e, found[0])
 
     def reduced_cost(self, e: int, sched: Schedule) -> float:
         """Reduced cost of a schedule under the current duals."""
         return (
             self.cost(e, sched)
-            - sum(self._pi.get((d, k), 0.0) for d, k in enumerate(sched) if k >= 0)
+            - sum(self._pi_array[d, k] for d, k in enumerate(sched) if k >= 0)
             - self._alpha[e]
         )
 
@@ -372,16 +354,13 @@ class ColumnGeneration:
         self,
         deadline: float,
         pool: ThreadPoolExecutor | None,
-        max_rounds: int | None = None,
         log: Callable[[str], None] | None = None,
     ) -> LpState:
-        """Generate columns until no column prices out, ``max_rounds`` or the deadline."""
+        """Generate columns until no column prices out or the deadline."""
         state = LpState(math.inf, self.lagrangian_bound, False, self.iterations)
-        rounds = 0
-        while time.monotonic() < deadline and (max_rounds is None or rounds < max_rounds):
+        while time.monotonic() < deadline:
             remaining = deadline - time.monotonic()
             state = self.iterate(pool, max(0.05, min(5.0, remaining)))
-            rounds += 1
             if log is not None and not self.fixed:
                 log(
                     f"cg round {state.iterations} lp={state.value:.3f}"
@@ -444,7 +423,7 @@ def _free_employees(cg: ColumnGeneration, best: list[Schedule], rng: random.Rand
 def roster_cost(cg: ColumnGeneration, roster: list[Schedule]) -> int:
     """Objective of a whole roster (requests and cover) from the generator's data."""
     inst = cg.instance
-    sidx = {s.id: k for k, s in enumerate(inst.shifts)}
+    sidx = cg.shift_index
     counts: dict[tuple[int, int], int] = {}
     for sched in roster:
         for d, k in enumerate(sched):
@@ -499,7 +478,7 @@ def _dive_once(
             choice = [*integral, (e, j)]
         for e, j in choice:
             cg.fix(e, j)
-        state = cg.run(deadline, pool, max_rounds=_DIVE_ROUNDS)
+        state = cg.run(deadline, pool)
     if state.value > cutoff:
         return None
     return [cg.columns[e][cg.fixed[e]] for e in range(cg.n_staff)]
@@ -640,7 +619,7 @@ def integer_master(
     lam = [[m.new_bool_var("") for _ in cg.columns[e]] for e in range(cg.n_staff)]
     for e in range(cg.n_staff):
         m.add_exactly_one(lam[e])
-    sidx = {s.id: k for k, s in enumerate(inst.shifts)}
+    sidx = cg.shift_index
     terms = []
     for c in inst.cover:
         k = sidx[c.shift]

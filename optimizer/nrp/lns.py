@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.nrp.formulation import NrpModel, objective_expression
 
-__all__ = ["LnsStats", "improve"]
+__all__ = ["Assignment", "LnsStats", "assignment_from_values", "improve"]
 
 Assignment = dict[tuple[int, int], int]  # (employee, day) -> shift index or -1 for off
 
@@ -60,7 +60,21 @@ class _Arm:
         self.size = min(self.high, max(self.low, self.size * factor))
 
 
-def _assignment(nm: NrpModel, value: Callable[[cp_model.IntVar], int]) -> Assignment:
+def assignment_from_values(nm: NrpModel, value: Callable[[cp_model.IntVar], int]) -> Assignment:
+    """Read an assignment ``(employee, day) -> shift index`` (-1 = off) out of values.
+
+    Parameters
+    ----------
+    nm : NrpModel
+        A built model.
+    value : callable
+        Maps a model variable to its value (e.g. ``solver.value``).
+
+    Returns
+    -------
+    dict
+        The assignment.
+    """
     out: Assignment = {key: -1 for key in nm.work}
     for (e, d, k), v in nm.x.items():
         if value(v):
@@ -157,7 +171,7 @@ def _solve_neighbourhood(
         return incumbent_cost + 1, None, False, dtime
     return (
         round(solver.objective_value),
-        _assignment(nm, solver.value),
+        assignment_from_values(nm, solver.value),
         (status == cp_model.OPTIMAL),
         dtime,
     )

@@ -25,7 +25,7 @@ from optimizer.nrp.columns import Schedule, dive, integer_master
 from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.formulation import Grid, NrpModel, build_model, objective_expression
 from optimizer.nrp.instance import NrpInstance
-from optimizer.nrp.lns import Assignment, improve
+from optimizer.nrp.lns import Assignment, assignment_from_values, improve
 
 __all__ = ["NrpResult", "build_model", "solve"]
 
@@ -171,10 +171,7 @@ def _full_model(
     name = _STATUS.get(status, "UNKNOWN")
     if name not in ("OPTIMAL", "FEASIBLE"):
         return name, None, None, -math.inf if name != "INFEASIBLE" else math.inf
-    assignment: Assignment = {cell: -1 for cell in nm.work}
-    for (e, d, k), var in nm.x.items():
-        if solver.value(var):
-            assignment[e, d] = k
+    assignment = assignment_from_values(nm, solver.value)
     cost = round(solver.objective_value)
     bound = float(cost) if name == "OPTIMAL" else float(solver.best_objective_bound)
     return name, assignment, cost, bound
@@ -192,14 +189,14 @@ def solve(
 
     Four phases share the budget:
 
-    1. column generation and repeated dives (:mod:`optimizer.nrp.columns`),
-       which give the root lower bound and rosters (up to ``column_fraction``
-       of the budget);
-    2. CP-SAT on the generated columns: the best roster made of them (up to a
+    1. CP-SAT on the compact model for ``min(3 s, 5%)`` of the budget: it
+       proves small instances optimal;
+    2. column generation and repeated dives (:mod:`optimizer.nrp.columns`),
+       which give the root lower bound and rosters (until ``column_fraction``
+       of the budget; when the root relaxation or the first dive is too slow,
+       CP-SAT on the compact model gets half of what is left instead);
+    3. CP-SAT on the generated columns: the best roster made of them (up to a
        tenth of the budget);
-    3. CP-SAT on the whole compact model, hinted with the best roster and given
-       the root bound (up to a tenth; it proves small instances optimal, and
-       it is the fallback when no roster was found);
     4. large neighbourhood search (:mod:`optimizer.nrp.lns`) for the rest.
 
     Each phase stops early once the best roster meets the lower bound.
@@ -219,7 +216,7 @@ def solve(
     log_callback : callable, optional
         Receives progress lines.
     column_fraction : float, optional
-        Share of the budget for phase 1.
+        Share of the budget by which phase 2 ends.
 
     Returns
     -------
