@@ -55,6 +55,11 @@ __all__ = [
 ]
 
 Schedule = tuple[int, ...]  # shift index per day, -1 = off
+#: ``on_stall(generator, root cover duals, best roster, its cost) -> (cheaper roster or None,
+#: proven)``: see :func:`dive`.
+StallHandler = Callable[
+    ["ColumnGeneration", np.ndarray, list[Schedule], int], tuple[list[Schedule] | None, bool]
+]
 
 _SCALE = 10_000  # pricing objective scale (CP-SAT needs integer coefficients)
 _RC_EPS = 1e-6  # a column enters when its reduced cost is below -_RC_EPS
@@ -67,6 +72,12 @@ _FREE_LOW, _FREE_HIGH = 0.3, 0.8
 #: Above this many columns per employee the master is cut down to _POOL_KEEP per
 #: employee (those of least reduced cost); a large master slows every LP solve.
 _POOL_LIMIT, _POOL_KEEP = 60, 30
+#: The master changes by a few columns or bounds between solves: GLOP's presolve
+#: would discard the previous basis, and the dual simplex restarts best from it
+#: after bound changes.
+_GLOP_PARAMETERS = "use_preprocessing: false use_dual_simplex: true"
+#: Dives without a better roster after which :func:`dive` calls its ``on_stall``.
+_STALL_DIVES = 20
 #: Schedules returned per pricing call by the dynamic programme.
 _DP_COLUMNS = 5
 
@@ -184,10 +195,14 @@ class ColumnGeneration:
             fits = state_count(dp.rules) * instance.horizon <= DP_STATE_LIMIT
             self.pricers.append(dp if fits else CpSatPricer(instance, e))
         n_shifts = len(instance.shifts)
-        self._cell_cost_array = np.zeros((n_staff, instance.horizon, n_shifts))
+        # Per-cell request costs and cover duals, with a last column of zeros for
+        # the day off: ``array[days, sched]`` then reads a schedule (-1 = off).
+        self._cell_cost_array = np.zeros((n_staff, instance.horizon, n_shifts + 1))
         for (e, d, k), value in self.cell_cost.items():
             self._cell_cost_array[e, d, k] = value
-        self._pi_array = np.zeros((instance.horizon, n_shifts))
+        self._pi_array = np.zeros((instance.horizon, n_shifts + 1))
+        self._days = np.arange(instance.horizon)
+        self.n_shifts = n_shifts
 
         self._new_master()
         self.fixed: dict[int, int] = {}  # employee -> column index fixed to 1
@@ -200,6 +215,7 @@ class ColumnGeneration:
         inst = self.instance
         sidx = self.shift_index
         lp = pywraplp.Solver.CreateSolver("GLOP")
+        lp.SetSolverSpecificParametersAsString(_GLOP_PARAMETERS)
         self.lp = lp
         self.convexity = [lp.Add(lp.Sum([]) == 1) for _ in range(self.n_staff)]
         self.cover: dict[tuple[int, int], pywraplp.Constraint] = {}
@@ -242,9 +258,7 @@ class ColumnGeneration:
     # -- columns -----------------------------------------------------------------
     def cost(self, e: int, sched: Schedule) -> int:
         """Request penalty of employee ``e`` working ``sched``."""
-        return self.constant[e] + sum(
-            self.cell_cost.get((e, d, k), 0) for d, k in enumerate(sched) if k >= 0
-        )
+        return self.constant[e] + round(self._cell_cost_array[e][self._days, sched].sum())
 
     def add_column(self, e: int, sched: Schedule) -> bool:
         """Add a schedule for employee ``e``; False if it is already present."""
@@ -274,7 +288,7 @@ class ColumnGeneration:
         jobs = range(self.n_staff)
 
         def first(e: int) -> list[Schedule]:
-            return self.pricers[e].solve(self._cell_cost_array[e], self.seed, 5.0)
+            return self.pricers[e].solve(self.request_costs(e), self.seed, 5.0)
 
         results = [first(e) for e in jobs] if pool is None else list(pool.map(first, jobs))
         for e, found in zip(jobs, results, strict=True):
@@ -303,22 +317,27 @@ class ColumnGeneration:
         self._alpha = [row.dual_value() for row in self.convexity]
         return self.lp.Objective().Value()
 
+    def cover_duals(self) -> np.ndarray:
+        """Duals of the cover rows of the last LP solve, shape (horizon, shifts)."""
+        return self._pi_array[:, :-1].copy()
+
+    def request_costs(self, e: int) -> np.ndarray:
+        """Request penalty of employee ``e`` per worked cell, shape (horizon, shifts)."""
+        return self._cell_cost_array[e, :, :-1]
+
     def lam_values(self) -> list[list[float]]:
         """Current ``lam`` values per employee and column."""
         return [[v.solution_value() for v in row] for row in self.lam]
 
     def _price(self, e: int, time_limit_s: float) -> tuple[int, list[Schedule], float]:
-        weight = self._cell_cost_array[e] - self._pi_array
+        weight = (self._cell_cost_array[e] - self._pi_array)[:, :-1]
         found = self.pricers[e].solve(weight, self.seed + self.iterations, time_limit_s)
         return e, found, math.inf if not found else self.reduced_cost(e, found[0])
 
     def reduced_cost(self, e: int, sched: Schedule) -> float:
         """Reduced cost of a schedule under the current duals."""
-        return (
-            self.cost(e, sched)
-            - sum(self._pi_array[d, k] for d, k in enumerate(sched) if k >= 0)
-            - self._alpha[e]
-        )
+        weight = self._cell_cost_array[e] - self._pi_array
+        return self.constant[e] - self._alpha[e] + float(weight[self._days, sched].sum())
 
     def iterate(self, pool: ThreadPoolExecutor | None, time_limit_s: float) -> LpState:
         """One round: solve the master LP, price every free employee, add columns."""
@@ -391,6 +410,12 @@ class DiveResult:
         Number of dives started.
     completed : int
         Number of dives that reached a whole roster.
+    root_duals : numpy.ndarray or None
+        Cover duals of the converged root relaxation, shape (horizon, shifts)
+        (``None`` when it did not converge in time).
+    proven : bool
+        True when ``cost`` is known to be optimal (it meets the root bound, or
+        ``on_stall`` proved it).
     """
 
     roster: list[Schedule] | None
@@ -399,6 +424,8 @@ class DiveResult:
     generator: ColumnGeneration
     dives: int
     completed: int
+    root_duals: np.ndarray | None = None
+    proven: bool = False
 
 
 def _free_employees(cg: ColumnGeneration, best: list[Schedule], rng: random.Random) -> set[int]:
@@ -494,6 +521,7 @@ def dive(
     max_dives: int | None = None,
     first_deadline: float | None = None,
     root_deadline: float | None = None,
+    on_stall: StallHandler | None = None,
 ) -> DiveResult:
     """Column generation at the root, then repeated dives to whole rosters.
 
@@ -523,6 +551,12 @@ def dive(
     root_deadline : float, optional
         Give up (return without diving) if the root relaxation has not
         converged by this time.
+    on_stall : callable, optional
+        Called as ``on_stall(generator, root_duals, best, cost)`` once per best
+        roster, after ``_STALL_DIVES`` dives have not beaten it or when the
+        dives end (even at the deadline: the handler keeps to the caller's
+        own); returns a cheaper roster or ``None``, and whether the best roster
+        (the returned one if any) is proven optimal, which ends the dives.
 
     Returns
     -------
@@ -550,11 +584,35 @@ def dive(
         if not root.converged:
             # Pricing too slow for dives to pay off in the time given.
             return DiveResult(best, best_cost, bound, cg, 0, 0)
-        while (
-            time.monotonic() < deadline
-            and (best_cost is None or best_cost > target)
-            and (max_dives is None or dives < max_dives)
-        ):
+        root_duals = cg.cover_duals()
+        proven = False
+        improved_at, stalled_cost = 0, None  # dive count of the last improvement
+        while True:
+            searching = (
+                time.monotonic() < deadline
+                and not proven
+                and (best_cost is None or best_cost > target)
+                and (max_dives is None or dives < max_dives)
+            )
+            # The handler's turn: after a stall, and once more at the end.
+            if (
+                on_stall is not None
+                and best is not None
+                and best_cost > target
+                and not proven
+                and best_cost != stalled_cost
+                and (dives - improved_at >= _STALL_DIVES or not searching)
+            ):
+                stalled_cost = best_cost
+                found, proven = on_stall(cg, root_duals, best, best_cost)
+                if found is not None:
+                    for e, sched in enumerate(found):
+                        cg.add_column(e, sched)
+                    best, best_cost = list(found), roster_cost(cg, list(found))
+                    improved_at = dives
+                continue
+            if not searching:
+                break
             # Only a roster at least one unit cheaper is worth finishing.
             cutoff = math.inf if best_cost is None else best_cost - 1 + 1e-6
             if sum(map(len, cg.columns)) > _POOL_LIMIT * cg.n_staff:
@@ -577,10 +635,11 @@ def dive(
             completed += 1
             cost = roster_cost(cg, roster)
             if best_cost is None or cost < best_cost:
-                best, best_cost = roster, cost
+                best, best_cost, improved_at = roster, cost, dives
                 if log is not None:
                     log(f"cg dive {dives} cost={cost} columns={sum(map(len, cg.columns))}")
-        return DiveResult(best, best_cost, bound, cg, dives, completed)
+        proven = proven or (best_cost is not None and best_cost <= target)
+        return DiveResult(best, best_cost, bound, cg, dives, completed, root_duals, proven)
     finally:
         cg.unfix_all()
         if pool is not None:

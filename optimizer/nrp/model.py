@@ -18,14 +18,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.nrp.best_known import best_known_for
-from optimizer.nrp.columns import Schedule, dive, integer_master
+from optimizer.nrp.columns import ColumnGeneration, Schedule, dive, integer_master
 from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.formulation import Grid, NrpModel, build_model, objective_expression
 from optimizer.nrp.instance import NrpInstance
 from optimizer.nrp.lns import Assignment, assignment_from_values, improve
+from optimizer.nrp.reduced_cost import cut_model
 
 __all__ = ["NrpResult", "build_model", "solve"]
 
@@ -37,6 +39,9 @@ _MASTER_SHARE = 0.1
 #: the root relaxation has not converged by _ROOT_SHARE, they do not start (the
 #: compact-model search then gets the time: instances 8 and 12 at 60 s).
 _FIRST_DIVE_SHARE, _ROOT_SHARE = 0.6, 0.2
+#: CP-SAT on the cut compact model when the dives stall: at most this many
+#: seconds and this share of the budget per attempt.
+_STALL_S, _STALL_SHARE = 8.0, 0.15
 
 
 def _lns_iterations(seconds: float) -> int:
@@ -231,6 +236,7 @@ def solve(
     best_cost: int | None = None
     target: int | None = None
     status_name = "UNKNOWN"
+    search_model = nm  # the model the neighbourhood search works on
 
     def proven() -> bool:
         return best_cost is not None and target is not None and best_cost <= target
@@ -252,6 +258,25 @@ def solve(
     # 1. A short CP-SAT run proves small instances optimal outright.
     cp_sat(min(_OPENING_S, time_limit_s * _OPENING_SHARE))
 
+    def on_stall(
+        cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
+    ) -> tuple[list[Schedule] | None, bool]:
+        """CP-SAT on the compact model cut by the root duals, for a cheaper roster."""
+        strong, exhausted = cut_model(nm, cg, duals, cost - 1)
+        if strong is None:
+            return None, exhausted
+        budget = min(_STALL_S, time_limit_s * _STALL_SHARE, deadline - time.monotonic())
+        name, assignment, found, _ = _full_model(strong, budget, seed, workers, None, target)
+        if log is not None:
+            log(f"cut model {time.monotonic() - start:7.2f}s status={name} obj={found}")
+        if assignment is None:
+            return None, name == "INFEASIBLE"
+        schedules = [
+            tuple(assignment[e, d] for d in range(instance.horizon))
+            for e in range(len(instance.staff))
+        ]
+        return schedules, name == "OPTIMAL"
+
     # 2. Column generation and dives.
     if not proven() and status_name != "INFEASIBLE":
         dive_end = start + time_limit_s * column_fraction
@@ -272,12 +297,15 @@ def solve(
             max_dives=max_dives,
             first_deadline=start + time_limit_s * _FIRST_DIVE_SHARE,
             root_deadline=start + time_limit_s * _ROOT_SHARE,
+            on_stall=on_stall,
         )
         if math.isfinite(dived.bound):
             root = math.ceil(dived.bound - 1e-6)
             target = root if target is None else max(target, root)
         if dived.cost is not None and (best_cost is None or dived.cost < best_cost):
             best, best_cost = _assignment_of(dived.roster, instance.horizon), dived.cost
+        if dived.proven:
+            target = best_cost
 
         # 3. The best combination of the generated columns.
         if dived.completed and not proven():
@@ -293,6 +321,14 @@ def solve(
         elif not proven() and best is not None:
             cp_sat((deadline - time.monotonic()) / 2)
 
+        # The neighbourhood search works on the compact model cut by the root duals.
+        if dived.root_duals is not None and not proven():
+            strong, exhausted = cut_model(nm, dived.generator, dived.root_duals, best_cost - 1)
+            if exhausted:
+                target = best_cost  # the cuts leave no cheaper roster
+            elif strong is not None:
+                search_model = strong
+
     # No roster yet (very large instance): CP-SAT on the whole model.
     if best is None and status_name != "INFEASIBLE" and deadline - time.monotonic() > 0.05:
         cp_sat(deadline - time.monotonic())
@@ -302,7 +338,7 @@ def solve(
     iterations = 0
     if best is not None and not proven() and deadline - time.monotonic() > 0.05:
         best, best_cost, stats = improve(
-            nm,
+            search_model,
             best,
             best_cost,
             lower_bound=-math.inf if target is None else target,

@@ -34,6 +34,9 @@ from optimizer.nrp.instance import NrpInstance
 __all__ = [
     "DpPricer",
     "EmployeeRules",
+    "cell_bounds",
+    "cell_bounds_kernel",
+    "cell_bounds_reference",
     "cheapest_schedules",
     "employee_rules",
     "price_kernel",
@@ -49,8 +52,10 @@ class EmployeeRules:
 
     Attributes
     ----------
-    allowed : numpy.ndarray of bool, shape (horizon, shifts)
-        Shift ``k`` may be worked on day ``d``.
+    allowed : numpy.ndarray of bool, shape (horizon, shifts + 1)
+        Shift ``k`` may be worked on day ``d``; the last column says whether
+        the day may be off (always True for the benchmark's rules; clearing
+        it forces work that day, which is how a choice is imposed).
     forbidden : numpy.ndarray of bool, shape (shifts, shifts)
         ``forbidden[a, b]``: shift ``b`` may not follow shift ``a`` next day.
     units : numpy.ndarray of int64, shape (shifts,)
@@ -96,12 +101,12 @@ def employee_rules(instance: NrpInstance, e: int) -> EmployeeRules:
     h, shifts = instance.horizon, instance.shifts
     n = len(shifts)
     sidx = {s.id: k for k, s in enumerate(shifts)}
-    allowed = np.ones((h, n), dtype=np.bool_)
+    allowed = np.ones((h, n + 1), dtype=np.bool_)
     for k, s in enumerate(shifts):
         if emp.max_shifts.get(s.id, h) <= 0:
             allowed[:, k] = False
     for d in instance.days_off.get(emp.id, ()):
-        allowed[d, :] = False
+        allowed[d, :n] = False
     forbidden = np.zeros((n, n), dtype=np.bool_)
     for a, s in enumerate(shifts):
         for t in s.forbidden_next:
@@ -146,6 +151,161 @@ def state_count(rules: EmployeeRules) -> int:
     return (n + 1) * runs * 2 * weekends * (rules.max_units + 1) * counts
 
 
+# Positions in ``layout``: the scalar rules and the strides of the packed state index.
+_L_N, _L_HORIZON, _L_MAX_UNITS, _L_MAX_RUN, _L_MIN_RUN, _L_MIN_OFF = 0, 1, 2, 3, 4, 5
+_L_MAX_WEEKENDS, _L_N_RUN, _L_S_UNITS, _L_S_WEEK, _L_S_FREE, _L_S_RUN = 6, 7, 8, 9, 10, 11
+_L_S_LAST, _L_N_STATES, _L_MIN_UNITS = 12, 13, 14
+
+
+@numba.njit(cache=True, nogil=True)
+def _layout(
+    horizon: int,
+    n: int,
+    limit: np.ndarray,
+    min_units: int,
+    max_units: int,
+    max_run: int,
+    min_run: int,
+    min_off: int,
+    max_weekends: int,
+) -> tuple[tuple[int, ...], np.ndarray]:
+    """Pack the scalar rules and the state-index strides; return (layout, radix).
+
+    A state index is ``last*s_last + (run-1)*s_run + free*s_free +
+    week*s_week + used*s_units + counts`` where ``counts`` is the mixed-radix
+    number of the tracked shift-type counts (digit ``k`` has weight ``radix[k]``).
+    """
+    radix = np.ones(n, dtype=np.int64)
+    n_counts = 1
+    for k in range(n):
+        if limit[k] >= 0:
+            radix[k] = n_counts
+            n_counts *= limit[k] + 1
+    n_run = max(max_run, min_off, 1)
+    n_week = max_weekends + 1 if max_weekends >= 0 else 1
+    s_units = n_counts
+    s_week = s_units * (max_units + 1)
+    s_free = s_week * n_week
+    s_run = s_free * 2
+    s_last = s_run * n_run
+    # A tuple, not an array: passed by value, so the compiler keeps it in registers.
+    layout = (
+        n, horizon, max_units, max_run, min_run, min_off, max_weekends, n_run,
+        s_units, s_week, s_free, s_run, s_last, s_last * (n + 1), min_units,
+    )  # fmt: skip
+    return layout, radix
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _initial(
+    k: int, allowed: np.ndarray, units: np.ndarray, limit: np.ndarray, radix: np.ndarray,
+    layout: tuple[int, ...],
+) -> int:  # fmt: skip
+    """State after day 0 when it is worked as shift ``k`` (``k == n``: off); -1 if illegal.
+
+    Runs that begin on day 0 are exempt from the minimum lengths (``free = 1``).
+    """
+    n = layout[_L_N]
+    base = 1 * layout[_L_S_FREE]
+    if not allowed[0, k]:
+        return -1
+    if k == n:
+        return n * layout[_L_S_LAST] + base
+    if units[k] > layout[_L_MAX_UNITS]:
+        return -1
+    counts = 0
+    if limit[k] >= 0:
+        if limit[k] < 1:
+            return -1
+        counts = radix[k]
+    return k * layout[_L_S_LAST] + base + units[k] * layout[_L_S_UNITS] + counts
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _successors(
+    idx: int, d: int, allowed: np.ndarray, forbidden: np.ndarray, units: np.ndarray,
+    limit: np.ndarray, radix: np.ndarray, layout: tuple[int, ...], out: np.ndarray,
+) -> None:  # fmt: skip
+    """Fill ``out[k]`` with the state after day ``d >= 1`` when state ``idx`` works shift ``k``.
+
+    ``out[n]`` is the state after a day off; -1 marks a move a rule forbids.
+    """
+    n = layout[_L_N]
+    s_last, s_run, s_free = layout[_L_S_LAST], layout[_L_S_RUN], layout[_L_S_FREE]
+    s_week, s_units = layout[_L_S_WEEK], layout[_L_S_UNITS]
+    last = idx // s_last
+    rem = idx - last * s_last
+    run = rem // s_run + 1
+    rem -= (run - 1) * s_run
+    free = rem // s_free
+    rem -= free * s_free
+    week = rem // s_week
+    rem -= week * s_week
+    used = rem // s_units
+    counts = rem - used * s_units
+    tail = week * s_week + used * s_units + counts
+    # A day off.
+    if not allowed[d, n]:
+        out[n] = -1
+    elif last == n:
+        new_run = min(run + 1 if run < layout[_L_MIN_OFF] else run, layout[_L_N_RUN])
+        out[n] = n * s_last + (new_run - 1) * s_run + free * s_free + tail
+    elif free == 0 and run < layout[_L_MIN_RUN]:
+        out[n] = -1
+    else:
+        out[n] = n * s_last + tail
+    # A shift: not before the minimum run of days off is over.
+    if last == n and free == 0 and run < layout[_L_MIN_OFF]:
+        out[:n] = -1
+        return
+    # A weekend is worked from its Saturday, or from its Sunday after a day off.
+    weekend = (
+        layout[_L_MAX_WEEKENDS] >= 0
+        and d % 7 >= 5
+        and d < 7 * (layout[_L_HORIZON] // 7)
+        and (d % 7 == 5 or last == n)
+    )
+    for k in range(n):
+        out[k] = -1
+        if not allowed[d, k]:
+            continue
+        if last != n:
+            if forbidden[last, k] or run >= layout[_L_MAX_RUN]:
+                continue
+            new_run = run + 1
+            new_free = free
+        else:
+            new_run = 1
+            new_free = 0
+        new_used = used + units[k]
+        if new_used > layout[_L_MAX_UNITS]:
+            continue
+        new_counts = counts
+        if limit[k] >= 0:
+            if (counts // radix[k]) % (limit[k] + 1) >= limit[k]:
+                continue
+            new_counts = counts + radix[k]
+        new_week = week
+        if weekend:
+            new_week = week + 1
+            if new_week > layout[_L_MAX_WEEKENDS]:
+                continue
+        out[k] = (
+            k * s_last
+            + (new_run - 1) * s_run
+            + new_free * s_free
+            + new_week * s_week
+            + new_used * s_units
+            + new_counts
+        )
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _is_final(idx: int, layout: tuple[int, ...]) -> bool:
+    """True when a state after the last day meets the minimum total units."""
+    return (idx % layout[_L_S_WEEK]) // layout[_L_S_UNITS] >= layout[_L_MIN_UNITS]
+
+
 def _price(
     weight: np.ndarray,
     allowed: np.ndarray,
@@ -181,130 +341,43 @@ def _price(
         Their costs.
     """
     horizon, n = weight.shape
-    off = n
-    n_last = n + 1
-    n_run = max(max_run, min_off, 1)
-    n_week = max_weekends + 1 if max_weekends >= 0 else 1
-    n_units = max_units + 1
-    radix = np.ones(n, dtype=np.int64)
-    n_counts = 1
-    for k in range(n):
-        if limit[k] >= 0:
-            radix[k] = n_counts
-            n_counts *= limit[k] + 1
-    s_counts = 1
-    s_units = n_counts
-    s_week = s_units * n_units
-    s_free = s_week * n_week
-    s_run = s_free * 2
-    s_last = s_run * n_run
-    n_states = s_last * n_last
-    last_saturday = 7 * (horizon // 7) - 2
-
+    layout, radix = _layout(
+        horizon, n, limit, min_units, max_units, max_run, min_run, min_off, max_weekends
+    )
+    n_states = layout[_L_N_STATES]
+    s_last = layout[_L_S_LAST]
     cost = np.full(n_states, _INF)
     nxt = np.full(n_states, _INF)
     pred = np.empty((horizon, n_states), dtype=np.int32)  # read only where reached
+    out = np.empty(n + 1, dtype=np.int64)  # successors of one state
 
-    # Day 0: runs begin here and are exempt from minimum lengths.
     # Only reachable states are visited: ``active[:n_active]`` lists them.
     active = np.empty(n_states, dtype=np.int64)
     reached = np.empty(n_states, dtype=np.int64)
     n_active = 0
-    cost[off * s_last + 0 * s_run + 1 * s_free] = 0.0
-    for k in range(n):
-        if not allowed[0, k] or units[k] > max_units:
-            continue
-        c = 0
-        if limit[k] >= 0:
-            if limit[k] < 1:
-                continue
-            c = radix[k]
-        idx = k * s_last + 0 * s_run + 1 * s_free + units[k] * s_units + c * s_counts
-        cost[idx] = weight[0, k]
-    for idx in range(n_states):
-        if cost[idx] < _INF:
-            active[n_active] = idx
+    for k in range(n + 1):
+        j = _initial(k, allowed, units, limit, radix, layout)
+        if j >= 0:
+            cost[j] = weight[0, k] if k < n else 0.0
+            active[n_active] = j
             n_active += 1
 
     for d in range(1, horizon):
         n_reached = 0
-        weekday = d % 7
-        is_sat = weekday == 5 and d <= last_saturday
-        is_sun = weekday == 6 and d <= last_saturday + 1
         for a in range(n_active):
             idx = active[a]
             base = cost[idx]
-            last = idx // s_last
-            rem = idx - last * s_last
-            run = rem // s_run + 1
-            rem -= (run - 1) * s_run
-            free = rem // s_free
-            rem -= free * s_free
-            week = rem // s_week
-            rem -= week * s_week
-            used = rem // s_units
-            counts = rem - used * s_units
-            tail = week * s_week + used * s_units + counts
-            # Day off.
-            if last == off:
-                new_run = run + 1 if run < min_off else run
-                if new_run > n_run:
-                    new_run = n_run
-                j = off * s_last + (new_run - 1) * s_run + free * s_free + tail
-            else:
-                if free == 0 and run < min_run:
-                    j = -1
-                else:
-                    j = off * s_last + 0 * s_run + 0 * s_free + tail
-            if j >= 0 and base < nxt[j]:
-                if nxt[j] >= _INF:
-                    reached[n_reached] = j
-                    n_reached += 1
-                nxt[j] = base
-                pred[d, j] = idx
-            # A shift.
-            if last == off and free == 0 and run < min_off:
-                continue
-            for k in range(n):
-                if not allowed[d, k]:
-                    continue
-                if last != off:
-                    if forbidden[last, k] or run >= max_run:
-                        continue
-                    new_run = run + 1
-                    new_free = free
-                else:
-                    new_run = 1
-                    new_free = 0
-                new_used = used + units[k]
-                if new_used > max_units:
-                    continue
-                new_counts = counts
-                if limit[k] >= 0:
-                    ck = (counts // radix[k]) % (limit[k] + 1)
-                    if ck >= limit[k]:
-                        continue
-                    new_counts = counts + radix[k]
-                new_week = week
-                if max_weekends >= 0 and (is_sat or (is_sun and last == off)):
-                    new_week = week + 1
-                    if new_week > max_weekends:
-                        continue
-                j = (
-                    k * s_last
-                    + (new_run - 1) * s_run
-                    + new_free * s_free
-                    + new_week * s_week
-                    + new_used * s_units
-                    + new_counts
-                )
-                value = base + weight[d, k]
-                if value < nxt[j]:
-                    if nxt[j] >= _INF:
-                        reached[n_reached] = j
-                        n_reached += 1
-                    nxt[j] = value
-                    pred[d, j] = idx
+            _successors(idx, d, allowed, forbidden, units, limit, radix, layout, out)
+            for k in range(n + 1):
+                j = out[k]
+                if j >= 0:
+                    value = base + weight[d, k] if k < n else base
+                    if value < nxt[j]:
+                        if nxt[j] >= _INF:
+                            reached[n_reached] = j
+                            n_reached += 1
+                        nxt[j] = value
+                        pred[d, j] = idx
         for a in range(n_active):  # clear the old day for reuse
             cost[active[a]] = _INF
         cost, nxt = nxt, cost
@@ -318,7 +391,7 @@ def _price(
     m = 0
     for a in range(n_active):
         idx = active[a]
-        if (idx % s_week) // s_units < min_units:
+        if not _is_final(idx, layout):
             continue
         value = cost[idx]
         pos = m
@@ -335,24 +408,131 @@ def _price(
         best_idx[pos] = idx
         if m < n_best:
             m += 1
-    order = best_idx
     schedules = np.full((m, horizon), -1, dtype=np.int64)
     costs = np.empty(m)
     for r in range(m):
-        idx = order[r]
+        idx = best_idx[r]
         costs[r] = cost[idx]
         for d in range(horizon - 1, -1, -1):
             last = idx // s_last
-            schedules[r, d] = -1 if last == off else last
+            schedules[r, d] = -1 if last == n else last
             if d > 0:
                 idx = pred[d, idx]
     return schedules, costs
 
 
-#: Plain-Python reference (the same algorithm, uncompiled).
+def _cell_bounds(
+    weight: np.ndarray,
+    allowed: np.ndarray,
+    forbidden: np.ndarray,
+    units: np.ndarray,
+    limit: np.ndarray,
+    min_units: int,
+    max_units: int,
+    max_run: int,
+    min_run: int,
+    min_off: int,
+    max_weekends: int,
+) -> np.ndarray:
+    """Least cost of a legal schedule through each (day, choice), by forward and backward DP.
+
+    ``ahead[d, idx]`` is the least cost of days ``0..d`` ending in state
+    ``idx`` and ``to_go[d, idx]`` the least cost of days ``d+1..`` from it
+    (``inf`` when no legal completion exists); a schedule that makes choice
+    ``k`` on day ``d`` moves from a state of day ``d - 1`` to one of day ``d``
+    by that choice, so the least cost through ``(d, k)`` is the least
+    ``ahead + weight + to_go`` over those moves.
+
+    Parameters
+    ----------
+    weight, allowed, forbidden, units, limit, min_units, max_units, max_run,
+    min_run, min_off, max_weekends
+        As for :func:`price_kernel`.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (horizon, shifts + 1)
+        ``bound[d, k]``: least cost of a legal schedule working shift ``k`` on
+        day ``d`` (``k = shifts``: off that day); ``inf`` when none exists.  Its
+        row minimum is the cost of the cheapest schedule.
+    """
+    horizon, n = weight.shape
+    layout, radix = _layout(
+        horizon, n, limit, min_units, max_units, max_run, min_run, min_off, max_weekends
+    )
+    n_states = layout[_L_N_STATES]
+    out = np.empty(n + 1, dtype=np.int64)  # successors of one state
+    ahead = np.full((horizon, n_states), _INF)
+    for k in range(n + 1):
+        j = _initial(k, allowed, units, limit, radix, layout)
+        if j >= 0:
+            ahead[0, j] = weight[0, k] if k < n else 0.0
+    for d in range(1, horizon):
+        for idx in range(n_states):
+            base = ahead[d - 1, idx]
+            if base >= _INF:
+                continue
+            _successors(idx, d, allowed, forbidden, units, limit, radix, layout, out)
+            for k in range(n + 1):
+                j = out[k]
+                if j >= 0:
+                    value = base + weight[d, k] if k < n else base
+                    if value < ahead[d, j]:
+                        ahead[d, j] = value
+    to_go = np.full((horizon, n_states), _INF)
+    for idx in range(n_states):
+        if ahead[horizon - 1, idx] < _INF and _is_final(idx, layout):
+            to_go[horizon - 1, idx] = 0.0
+    bound = np.full((horizon, n + 1), _INF)
+    for d in range(horizon - 1, 0, -1):
+        for idx in range(n_states):
+            base = ahead[d - 1, idx]
+            if base >= _INF:
+                continue
+            _successors(idx, d, allowed, forbidden, units, limit, radix, layout, out)
+            best = _INF
+            for k in range(n + 1):
+                j = out[k]
+                if j >= 0 and to_go[d, j] < _INF:
+                    value = to_go[d, j] + (weight[d, k] if k < n else 0.0)
+                    if value < best:
+                        best = value
+                    if base + value < bound[d, k]:
+                        bound[d, k] = base + value
+            to_go[d - 1, idx] = best
+    for k in range(n + 1):
+        j = _initial(k, allowed, units, limit, radix, layout)
+        if j >= 0 and to_go[0, j] < _INF:
+            bound[0, k] = to_go[0, j] + (weight[0, k] if k < n else 0.0)
+    for d in range(horizon):
+        for k in range(n + 1):
+            if bound[d, k] >= _INF:
+                bound[d, k] = np.inf
+    return bound
+
+
+#: Plain-Python references (the same algorithms, uncompiled).
 price_reference = _price
-#: Compiled kernel.
+cell_bounds_reference = _cell_bounds
+#: Compiled kernels.
 price_kernel = numba.njit(cache=True, nogil=True)(_price)
+cell_bounds_kernel = numba.njit(cache=True, nogil=True)(_cell_bounds)
+
+
+def _rule_arguments(rules: EmployeeRules) -> tuple:
+    """The rule arguments shared by both kernels, in their order."""
+    return (
+        rules.allowed,
+        rules.forbidden,
+        rules.units,
+        rules.limit,
+        rules.min_units,
+        rules.max_units,
+        rules.max_run,
+        rules.min_run,
+        rules.min_off,
+        rules.max_weekends,
+    )
 
 
 def cheapest_schedules(
@@ -376,20 +556,30 @@ def cheapest_schedules(
     schedules, costs : numpy.ndarray
         As returned by the kernel: cheapest first.
     """
-    return kernel(
-        np.ascontiguousarray(weight, dtype=np.float64),
-        rules.allowed,
-        rules.forbidden,
-        rules.units,
-        rules.limit,
-        rules.min_units,
-        rules.max_units,
-        rules.max_run,
-        rules.min_run,
-        rules.min_off,
-        rules.max_weekends,
-        n_best,
-    )
+    weight = np.ascontiguousarray(weight, dtype=np.float64)
+    return kernel(weight, *_rule_arguments(rules), n_best)
+
+
+def cell_bounds(rules: EmployeeRules, weight: np.ndarray, kernel=cell_bounds_kernel) -> np.ndarray:
+    """Least cost of a legal schedule through each (day, choice) of one employee.
+
+    Parameters
+    ----------
+    rules : EmployeeRules
+        The employee's rules.
+    weight : numpy.ndarray, shape (horizon, shifts)
+        Cost of working shift ``k`` on day ``d``.
+    kernel : callable, optional
+        :data:`cell_bounds_kernel` (default) or :data:`cell_bounds_reference`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (horizon, shifts + 1)
+        As returned by the kernel (last column: the day off; ``inf``: no legal
+        schedule makes that choice).
+    """
+    weight = np.ascontiguousarray(weight, dtype=np.float64)
+    return kernel(weight, *_rule_arguments(rules))
 
 
 class DpPricer:
@@ -418,4 +608,4 @@ class DpPricer:
         shared with the CP-SAT pricer; the programme is exact and deterministic.
         """
         schedules, _ = cheapest_schedules(self.rules, weight, self.n_best)
-        return [tuple(int(v) for v in row) for row in schedules]
+        return [tuple(row) for row in schedules.tolist()]

@@ -51,6 +51,22 @@ def test_instance2_roster_is_feasible_and_agrees_with_evaluator() -> None:
     assert len(result.roster) == 14 and all(len(row) == 14 for row in result.roster)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("number", "optimum"), [(5, 1143), (6, 1950)])
+def test_instances_5_and_6_are_proven_optimal(number: int, optimum: int) -> None:
+    # Their root bounds round up to 1141 and 1949: the dives stop a unit or two
+    # above, and CP-SAT on the compact model cut by the root duals finds the
+    # optimum and proves that nothing cheaper is left.  One worker: dives are
+    # counted and CP-SAT runs on deterministic time, so this does not depend on
+    # the machine's load (about 10 s each here).
+    inst = _instance(number)
+    result = solve(inst, time_limit_s=40, seed=1, workers=1)
+    assert result.status == "OPTIMAL"
+    assert result.objective == result.bound == optimum
+    assert evaluate(inst, result.roster).objective == optimum
+    assert not result.objective_mismatch and result.violations == ()
+
+
 def test_workers_1_is_reproducible_with_fixed_seed() -> None:
     inst = _instance(1)
     first = solve(inst, time_limit_s=10, seed=3, workers=1)

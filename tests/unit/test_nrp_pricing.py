@@ -4,8 +4,10 @@ The oracle is exhaustive: every one of the 2^14 rosters of a one-employee,
 one-shift instance is checked by the independent evaluator, and the cheapest
 feasible one under random day weights must cost what the programme returns.
 A two-shift instance adds forbidden successions, per-type limits and unequal
-shift lengths (3^10 rosters).  Compiled kernel and plain-Python reference must
-agree exactly.
+shift lengths (3^7 rosters).  The per-cell bounds (least cost of a legal
+schedule making a given choice on a given day) are checked against the same
+exhaustive lists.  Compiled kernels and plain-Python references must agree
+exactly.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from hypothesis import strategies as st
 from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.instance import parse_instance
 from optimizer.nrp.pricing import (
+    cell_bounds,
+    cell_bounds_kernel,
+    cell_bounds_reference,
     cheapest_schedules,
     employee_rules,
     price_kernel,
@@ -110,7 +115,8 @@ def test_rules_arrays_of_the_two_shift_instance() -> None:
     # L may be worked at most twice (binding: 6 days are open); E=7 cannot bind.
     assert r.limit.tolist() == [-1, 2]
     assert r.forbidden.tolist() == [[False, False], [True, False]]
-    assert not r.allowed[3].any() and r.allowed[2].all()
+    # Day 3 is a day off: no shift, but off is allowed (the last column).
+    assert r.allowed[3].tolist() == [False, False, True] and r.allowed[2].all()
     # One weekend in a 7-day horizon and a limit of 1: the limit cannot bind.
     assert r.max_weekends == -1
     # (2 shifts + off) x 3 run lengths x 2 x 1 weekend state x 26 unit states x 3 counts
@@ -169,3 +175,58 @@ def test_no_schedule_when_rules_cannot_be_met() -> None:
     )
     schedules, costs = _price(price_kernel, inst, np.zeros((7, 1)))
     assert schedules.shape == (0, 7) and costs.shape == (0,)
+
+
+def _through(weight: np.ndarray, feasible, d: int, k: int, n_shifts: int) -> float:
+    """Least cost of a listed schedule whose day ``d`` choice is ``k`` (``n_shifts`` = off)."""
+    choice = -1 if k == n_shifts else k
+    costs = [_cost(weight, s) for s in feasible if s[d] == choice]
+    return min(costs, default=np.inf)
+
+
+@pytest.mark.parametrize("instance", [ONE_SHIFT, TWO_SHIFTS], ids=lambda i: i.name)
+@pytest.mark.parametrize("seed", range(4))
+def test_cell_bounds_match_exhaustive_search(instance, seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    n_shifts = len(instance.shifts)
+    weight = rng.normal(0.0, 3.0, (instance.horizon, n_shifts)) - 1.0
+    feasible = FEASIBLE[instance.name]
+    bound = cell_bounds(employee_rules(instance, 0), weight)
+    assert bound.shape == (instance.horizon, n_shifts + 1)
+    for d in range(instance.horizon):
+        for k in range(n_shifts + 1):
+            expected = _through(weight, feasible, d, k, n_shifts)
+            if np.isinf(expected):
+                assert np.isinf(bound[d, k]), (d, k)
+            else:
+                assert bound[d, k] == pytest.approx(expected, abs=1e-9), (d, k)
+    # Every day's least bound is the cheapest schedule.
+    cheapest = min(_cost(weight, s) for s in feasible)
+    assert bound.min(axis=1) == pytest.approx(np.full(instance.horizon, cheapest), abs=1e-9)
+
+
+def test_cell_bounds_hand_worked() -> None:
+    # Weight -1 per shift on the one-shift instance: the best schedule works 8
+    # shifts (see test_all_ones_weight_hand_worked), e.g. 0-3 and 10-13, or
+    # 1-4 and 10-13 (then 5-6 off, and 7-8 would be an interior run of 2).
+    weight = -np.ones((14, 1))
+    bound = cell_bounds(employee_rules(ONE_SHIFT, 0), weight)
+    off = 1
+    # Day 9 is a fixed day off: working it is impossible; being off costs -8.
+    assert np.isinf(bound[9, 0]) and bound[9, off] == -8.0
+    # Day 0 worked (0-3, 10-13) or off (1-4, 10-13), day 4 worked (1-4, 10-13):
+    # all reach 8 shifts.
+    assert bound[0, 0] == bound[0, off] == bound[4, 0] == -8.0
+    # Day 5 worked uses the one weekend allowed, so 12-13 stay off; then 10-11
+    # could only be an interior run of 2.  Best: 0-2, days 3-4 off, 5-8: 7 shifts.
+    assert bound[5, 0] == -7.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(-6, 6), min_size=14, max_size=14))
+def test_cell_bounds_kernel_and_reference_agree(values: list[int]) -> None:
+    weight = np.array(values, dtype=float).reshape(7, 2)
+    rules = employee_rules(TWO_SHIFTS, 0)
+    compiled = cell_bounds(rules, weight, cell_bounds_kernel)
+    reference = cell_bounds(rules, weight, cell_bounds_reference)
+    assert np.array_equal(compiled, reference)
