@@ -40,7 +40,8 @@ _MASTER_SHARE = 0.1
 #: compact-model search then gets the time: instances 8 and 12 at 60 s).
 _FIRST_DIVE_SHARE, _ROOT_SHARE = 0.6, 0.2
 #: CP-SAT on the cut compact model when the dives stall: at most this many
-#: seconds and this share of the budget per attempt.
+#: seconds and this share of the budget for the first attempt; an attempt that
+#: finds nothing halves the next one's.
 _STALL_S, _STALL_SHARE = 8.0, 0.15
 
 
@@ -258,18 +259,23 @@ def solve(
     # 1. A short CP-SAT run proves small instances optimal outright.
     cp_sat(min(_OPENING_S, time_limit_s * _OPENING_SHARE))
 
+    stall_s = min(_STALL_S, time_limit_s * _STALL_SHARE)
+
     def on_stall(
         cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
     ) -> tuple[list[Schedule] | None, bool]:
         """CP-SAT on the compact model cut by the root duals, for a cheaper roster."""
+        nonlocal stall_s
         strong, exhausted = cut_model(nm, cg, duals, cost - 1)
         if strong is None:
             return None, exhausted
-        budget = min(_STALL_S, time_limit_s * _STALL_SHARE, deadline - time.monotonic())
+        budget = min(stall_s, deadline - time.monotonic())
         name, assignment, found, _ = _full_model(strong, budget, seed, workers, None, target)
         if log is not None:
             log(f"cut model {time.monotonic() - start:7.2f}s status={name} obj={found}")
         if assignment is None:
+            if name != "INFEASIBLE":
+                stall_s /= 2
             return None, name == "INFEASIBLE"
         schedules = [
             tuple(assignment[e, d] for d in range(instance.horizon))
