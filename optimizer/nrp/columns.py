@@ -21,7 +21,8 @@ bound (the Lagrangian bound) in every round.
 :func:`dive` turns the relaxation into rosters: it repeatedly fixes the
 employees whose schedule the relaxation has chosen (the largest ``lam``) and
 re-runs column generation on the rest, until every employee has a schedule;
-later dives are randomised or re-plan part of the best roster so far.
+later dives are randomised or re-plan part of the best roster so far, and a
+caller's handler is given its turn whenever they stall.
 :func:`integer_master` picks the best roster made of the generated columns.
 """
 

@@ -7,8 +7,11 @@ programming (:mod:`optimizer.nrp.columns`, :mod:`optimizer.nrp.pricing`), whose
 relaxation gives a lower bound far tighter than the compact model's, and
 repeated dives from it to whole rosters; CP-SAT on the generated columns; and a
 large neighbourhood search on the compact model (:mod:`optimizer.nrp.lns`) for
-what time is left.  The returned roster is always re-scored by the independent
-evaluator (:mod:`optimizer.nrp.evaluate`).
+what time is left.  Whenever the dives stall, CP-SAT searches the compact model
+cut by the root duals (:mod:`optimizer.nrp.reduced_cost`) for a cheaper roster:
+it keeps every roster that could beat the best one, so when it finds none the
+best one is proven optimal.  The returned roster is always re-scored by the
+independent evaluator (:mod:`optimizer.nrp.evaluate`).
 """
 
 from __future__ import annotations
@@ -200,12 +203,19 @@ def solve(
     2. column generation and repeated dives (:mod:`optimizer.nrp.columns`),
        which give the root lower bound and rosters (until ``column_fraction``
        of the budget; when the root relaxation or the first dive is too slow,
-       CP-SAT on the compact model gets half of what is left instead);
+       CP-SAT on the compact model gets half of what is left instead).  When
+       20 dives in a row have not beaten the best roster, and once more when
+       the dives end, CP-SAT searches the compact model with the reduced-cost
+       cuts of the root duals for one costing less (``min(8 s, 15%)`` of the
+       budget, halved after an attempt that finds nothing); every such roster
+       survives the cuts, so "none" proves the best roster optimal;
     3. CP-SAT on the generated columns: the best roster made of them (up to a
        tenth of the budget);
-    4. large neighbourhood search (:mod:`optimizer.nrp.lns`) for the rest.
+    4. large neighbourhood search (:mod:`optimizer.nrp.lns`) for the rest, on
+       the cut model when there is one.
 
-    Each phase stops early once the best roster meets the lower bound.
+    Each phase stops early once the best roster meets the lower bound or is
+    proven optimal.
 
     Parameters
     ----------
