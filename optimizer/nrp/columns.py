@@ -330,15 +330,19 @@ class ColumnGeneration:
         """Current ``lam`` values per employee and column."""
         return [[v.solution_value() for v in row] for row in self.lam]
 
+    def _weight(self, e: int) -> np.ndarray:
+        """Reduced cost per cell of employee ``e``, shape (horizon, shifts + 1) (last: off)."""
+        return self._cell_cost_array[e] - self._pi_array
+
     def _price(self, e: int, time_limit_s: float) -> tuple[int, list[Schedule], float]:
-        weight = (self._cell_cost_array[e] - self._pi_array)[:, :-1]
+        weight = self._weight(e)[:, :-1]
         found = self.pricers[e].solve(weight, self.seed + self.iterations, time_limit_s)
         return e, found, math.inf if not found else self.reduced_cost(e, found[0])
 
     def reduced_cost(self, e: int, sched: Schedule) -> float:
         """Reduced cost of a schedule under the current duals."""
-        weight = self._cell_cost_array[e] - self._pi_array
-        return self.constant[e] - self._alpha[e] + float(weight[self._days, sched].sum())
+        weight = self._weight(e)[self._days, sched]
+        return self.constant[e] - self._alpha[e] + float(weight.sum())
 
     def iterate(self, pool: ThreadPoolExecutor | None, time_limit_s: float) -> LpState:
         """One round: solve the master LP, price every free employee, add columns."""

@@ -101,7 +101,7 @@ def reduced_cost_cuts(
     -------
     ReducedCostCuts or None
         ``None`` when an employee is not priced by the dynamic programme (its
-        least reduced cost is then not known exactly).
+        least reduced cost is then not known exactly) or has no legal schedule.
     """
     if not all(isinstance(p, DpPricer) for p in cg.pricers):
         return None
@@ -121,6 +121,8 @@ def reduced_cost_cuts(
         cell = np.rint(cg.request_costs(e) * scale).astype(np.int64)
         w = cell - pi
         bound = cell_bounds(pricer.rules, w.astype(np.float64)) + scale * cg.constant[e]
+        if not np.isfinite(bound[0]).any():
+            return None
         weights.append(w)
         constant.append(scale * cg.constant[e])
         through.append(bound)
