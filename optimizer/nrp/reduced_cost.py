@@ -76,9 +76,9 @@ class ReducedCostCuts:
         return (self.base + sum(self.minimum)) / self.scale
 
     def gap_units(self, target: int) -> int:
-        """``floor(scale * (target - bound))``: the reduced cost a roster costing
-        at most ``target`` can spend above the employees' minima (negative:
-        no such roster exists)."""
+        """``scale * (target - bound)`` (an integer): the reduced cost a roster
+        costing at most ``target`` can spend above the employees' minima
+        (negative: no such roster exists)."""
         return self.scale * target - self.base - sum(self.minimum)
 
 
@@ -162,10 +162,10 @@ def strengthened_model(nm: NrpModel, cuts: ReducedCostCuts, target: int) -> NrpM
         w = cuts.weights[e]
         cells = [(d, k) for d in range(inst.horizon) for k in range(n_shifts) if (e, d, k) in nm.x]
         rc = sum(int(w[d, k]) * nm.x[e, d, k] for d, k in cells if w[d, k]) + cuts.constant[e]
-        model.add(rc >= cuts.minimum[e])
-        model.add(rc <= cuts.minimum[e] + gap)
-        total.append(rc)
         limit = cuts.minimum[e] + gap
+        model.add(rc >= cuts.minimum[e])
+        model.add(rc <= limit)
+        total.append(rc)
         through = cuts.through[e]
         for d, k in cells:
             if through[d, k] > limit:
