@@ -14,7 +14,7 @@ from optimizer.nrp import instance_path, read_instance, solve
 from optimizer.nrp.columns import ColumnGeneration, CpSatPricer
 from optimizer.nrp.formulation import build_model, objective_expression
 from optimizer.nrp.pricing import DpPricer
-from optimizer.nrp.reduced_cost import cut_model
+from optimizer.nrp.reduced_cost import cut_model, reduced_cost_cuts
 
 
 def test_bench_nrp_instance1(benchmark) -> None:
@@ -107,7 +107,7 @@ def test_bench_nrp_cut_model(benchmark) -> None:
     nm = build_model(inst)
 
     def run_cut() -> tuple[str, float | None, float]:
-        strong, _ = cut_model(nm, cg, cg.cover_duals(), target)
+        strong, _ = cut_model(nm, reduced_cost_cuts(cg, cg.cover_duals()), target)
         return _cp_sat(strong.model, 60.0)
 
     status, objective, _ = benchmark.pedantic(run_cut, rounds=1 if SMOKE else 3, iterations=1)

@@ -30,7 +30,7 @@ from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.formulation import Grid, NrpModel, build_model, objective_expression
 from optimizer.nrp.instance import NrpInstance
 from optimizer.nrp.lns import Assignment, assignment_from_values, improve
-from optimizer.nrp.reduced_cost import cut_model
+from optimizer.nrp.reduced_cost import ReducedCostCuts, cut_model, reduced_cost_cuts
 
 __all__ = ["NrpResult", "build_model", "solve"]
 
@@ -144,6 +144,12 @@ def _grid(nm: NrpModel, assignment: Assignment) -> Grid:
 
 def _assignment_of(roster: list[Schedule], horizon: int) -> Assignment:
     return {(e, d): sched[d] for e, sched in enumerate(roster) for d in range(horizon)}
+
+
+def _roster_of(assignment: Assignment, instance: NrpInstance) -> list[Schedule]:
+    """The inverse of :func:`_assignment_of`: one schedule per employee."""
+    days = range(instance.horizon)
+    return [tuple(assignment[e, d] for d in days) for e in range(len(instance.staff))]
 
 
 def _full_model(
@@ -270,13 +276,20 @@ def solve(
     cp_sat(min(_OPENING_S, time_limit_s * _OPENING_SHARE))
 
     stall_s = min(_STALL_S, time_limit_s * _STALL_SHARE)
+    # The cuts depend only on the root duals: built once, on first use.
+    root_cuts: list[tuple[np.ndarray, ReducedCostCuts | None]] = []
+
+    def cuts_of(cg: ColumnGeneration, duals: np.ndarray) -> ReducedCostCuts | None:
+        if not root_cuts or root_cuts[0][0] is not duals:
+            root_cuts[:] = [(duals, reduced_cost_cuts(cg, duals))]
+        return root_cuts[0][1]
 
     def on_stall(
         cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
     ) -> tuple[list[Schedule] | None, bool]:
         """CP-SAT on the compact model cut by the root duals, for a cheaper roster."""
         nonlocal stall_s
-        strong, exhausted = cut_model(nm, cg, duals, cost - 1)
+        strong, exhausted = cut_model(nm, cuts_of(cg, duals), cost - 1)
         if strong is None:
             return None, exhausted
         budget = min(stall_s, deadline - time.monotonic())
@@ -287,22 +300,13 @@ def solve(
             if name != "INFEASIBLE":
                 stall_s /= 2
             return None, name == "INFEASIBLE"
-        schedules = [
-            tuple(assignment[e, d] for d in range(instance.horizon))
-            for e in range(len(instance.staff))
-        ]
-        return schedules, name == "OPTIMAL"
+        return _roster_of(assignment, instance), name == "OPTIMAL"
 
     # 2. Column generation and dives.
     if not proven() and status_name != "INFEASIBLE":
         dive_end = start + time_limit_s * column_fraction
         max_dives = max(1, int(time_limit_s * column_fraction)) if workers == 1 else None
-        incumbent = None
-        if best is not None:
-            incumbent = [
-                tuple(best[e, d] for d in range(instance.horizon))
-                for e in range(len(instance.staff))
-            ]
+        incumbent = None if best is None else _roster_of(best, instance)
         dived = dive(
             instance,
             dive_end,
@@ -339,7 +343,8 @@ def solve(
 
         # The neighbourhood search works on the compact model cut by the root duals.
         if dived.root_duals is not None and not proven():
-            strong, exhausted = cut_model(nm, dived.generator, dived.root_duals, best_cost - 1)
+            cuts = cuts_of(dived.generator, dived.root_duals)
+            strong, exhausted = cut_model(nm, cuts, best_cost - 1)
             if exhausted:
                 target = best_cost  # the cuts leave no cheaper roster
             elif strong is not None:

@@ -179,30 +179,26 @@ def strengthened_model(nm: NrpModel, cuts: ReducedCostCuts, target: int) -> NrpM
 
 
 def cut_model(
-    nm: NrpModel, cg: ColumnGeneration, duals: np.ndarray, target: int
+    nm: NrpModel, cuts: ReducedCostCuts | None, target: int
 ) -> tuple[NrpModel | None, bool]:
-    """The compact model cut by ``duals`` for rosters costing at most ``target``.
+    """The compact model cut for rosters costing at most ``target``, if there are cuts.
 
     Parameters
     ----------
     nm : NrpModel
         The compact model (left unchanged).
-    cg : ColumnGeneration
-        The generator the duals belong to.
-    duals : numpy.ndarray, shape (horizon, shifts)
-        Cover duals.
+    cuts : ReducedCostCuts or None
+        As returned by :func:`reduced_cost_cuts` (``None``: no cuts).
     target : int
         Cost the kept rosters may not exceed.
 
     Returns
     -------
     model : NrpModel or None
-        The cut model; ``None`` when the cuts cannot be formed (an employee
-        is not priced by the dynamic programme) or leave nothing.
+        The cut model; ``None`` when there are no cuts or they leave nothing.
     exhausted : bool
         True when the cuts prove that no roster costs ``target`` or less.
     """
-    cuts = reduced_cost_cuts(cg, duals)
     if cuts is None:
         return None, False
     model = strengthened_model(nm, cuts, target)

@@ -103,7 +103,7 @@ def test_objective_splits_exactly_into_duals_reduced_costs_and_slacks(root) -> N
 def test_cut_model_keeps_an_optimal_roster(root) -> None:
     inst, cg, duals = root
     nm = build_model(inst)
-    strong, exhausted = cut_model(nm, cg, duals, OPTIMUM_1)
+    strong, exhausted = cut_model(nm, reduced_cost_cuts(cg, duals), OPTIMUM_1)
     assert not exhausted and strong is not None
     status, solver = _solve(strong.model)
     assert status == cp_model.OPTIMAL
@@ -114,7 +114,8 @@ def test_cut_model_keeps_an_optimal_roster(root) -> None:
 
 def test_cut_model_below_the_optimum_is_empty(root) -> None:
     inst, cg, duals = root
-    strong, exhausted = cut_model(build_model(inst), cg, duals, OPTIMUM_1 - 1)
+    cuts = reduced_cost_cuts(cg, duals)
+    strong, exhausted = cut_model(build_model(inst), cuts, OPTIMUM_1 - 1)
     assert not exhausted  # the cuts alone do not show it ...
     status, _ = _solve(strong.model)
     assert status == cp_model.INFEASIBLE  # ... but no roster below 607 survives them
@@ -126,7 +127,8 @@ def test_target_below_the_bound_leaves_nothing(root) -> None:
     below = math.ceil(cuts.bound) - 1
     assert cuts.gap_units(below) < 0
     assert strengthened_model(build_model(inst), cuts, below) is None
-    assert cut_model(build_model(inst), cg, duals, below) == (None, True)
+    assert cut_model(build_model(inst), cuts, below) == (None, True)
+    assert cut_model(build_model(inst), None, below) == (None, False)
 
 
 def test_cuts_fix_cells(root) -> None:
