@@ -7,10 +7,13 @@ programming (:mod:`optimizer.nrp.columns`, :mod:`optimizer.nrp.pricing`), whose
 relaxation gives a lower bound far tighter than the compact model's, and
 repeated dives from it to whole rosters; CP-SAT on the generated columns; and a
 large neighbourhood search on the compact model (:mod:`optimizer.nrp.lns`) for
-what time is left.  Whenever the dives stall, CP-SAT searches the compact model
-cut by the root duals (:mod:`optimizer.nrp.reduced_cost`) for a cheaper roster:
-it keeps every roster that could beat the best one, so when it finds none the
-best one is proven optimal.  The returned roster is always re-scored by the
+what time is left.  Whenever the dives stall, two exact searches look for a
+cheaper roster among those the root duals allow
+(:mod:`optimizer.nrp.reduced_cost`): branch and price over the listed
+schedules such a roster could use (:mod:`optimizer.nrp.branch_price`), when
+they are few enough, then CP-SAT on the compact model with the reduced-cost
+cuts.  Both keep every roster that could beat the best one, so when either
+runs out of candidates the best one is proven optimal.  The returned roster is always re-scored by the
 independent evaluator (:mod:`optimizer.nrp.evaluate`).
 """
 
@@ -25,6 +28,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.nrp.best_known import best_known_for
+from optimizer.nrp.branch_price import schedule_pool, search
 from optimizer.nrp.columns import ColumnGeneration, Schedule, dive, integer_master
 from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.formulation import Grid, NrpModel, build_model, objective_expression
@@ -46,6 +50,10 @@ _FIRST_DIVE_SHARE, _ROOT_SHARE = 0.6, 0.2
 #: seconds and this share of the budget for the first attempt; an attempt that
 #: finds nothing halves the next one's.
 _STALL_S, _STALL_SHARE = 8.0, 0.15
+#: Branch and price over the schedule pool (before the cut model) at a stall:
+#: at most this many seconds and this share of the budget, halved after an
+#: attempt that settles nothing; pools of more schedules are not listed.
+_POOL_S, _POOL_SHARE, _POOL_CAPACITY = 4.0, 0.1, 100_000
 
 
 def _lns_iterations(seconds: float) -> int:
@@ -211,10 +219,13 @@ def solve(
        of the budget; when the root relaxation or the first dive is too slow,
        CP-SAT on the compact model gets half of what is left instead).  When
        20 dives in a row have not beaten the best roster, and once more when
-       the dives end, CP-SAT searches the compact model with the reduced-cost
-       cuts of the root duals for one costing less (``min(8 s, 15%)`` of the
-       budget, halved after an attempt that finds nothing); every such roster
-       survives the cuts, so "none" proves the best roster optimal;
+       the dives end, branch and price over the pool of schedules a cheaper
+       roster could use (when it holds at most 100,000; ``min(4 s, 10%)`` of
+       the budget, repeated while it finds cheaper rosters) and then CP-SAT on
+       the compact model with the reduced-cost cuts of the root duals
+       (``min(8 s, 15%)``) search for one costing less; each budget is halved
+       after an attempt that settles nothing.  Every such roster is in the
+       pool and survives the cuts, so "none" proves the best roster optimal;
     3. CP-SAT on the generated columns: the best roster made of them (up to a
        tenth of the budget);
     4. large neighbourhood search (:mod:`optimizer.nrp.lns`) for the rest, on
@@ -276,6 +287,7 @@ def solve(
     cp_sat(min(_OPENING_S, time_limit_s * _OPENING_SHARE))
 
     stall_s = min(_STALL_S, time_limit_s * _STALL_SHARE)
+    pool_s = min(_POOL_S, time_limit_s * _POOL_SHARE)
     # The cuts depend only on the root duals: built once, on first use.
     root_cuts: list[tuple[np.ndarray, ReducedCostCuts | None]] = []
 
@@ -284,14 +296,46 @@ def solve(
             root_cuts[:] = [(duals, reduced_cost_cuts(cg, duals))]
         return root_cuts[0][1]
 
+    def pool_search(
+        cg: ColumnGeneration, cuts: ReducedCostCuts, roster: list[Schedule], cost: int
+    ) -> tuple[list[Schedule], int, bool]:
+        """Branch and price for ever cheaper rosters; return (best, its cost, proven)."""
+        nonlocal pool_s
+        until = min(time.monotonic() + pool_s, deadline)
+        while time.monotonic() < until:
+            pool = schedule_pool(cg, cuts, cost - 1, _POOL_CAPACITY)
+            if pool is None:
+                break
+            found = search(cg, pool, until, log)
+            if log is not None:
+                log(
+                    f"pool search {time.monotonic() - start:7.2f}s target={cost - 1}"
+                    f" schedules={pool.size} nodes={found.nodes} obj={found.cost}"
+                )
+            if found.exhausted:
+                return roster, cost, True
+            if found.roster is None:
+                pool_s /= 2
+                break
+            roster, cost = found.roster, found.cost
+        return roster, cost, False
+
     def on_stall(
         cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
     ) -> tuple[list[Schedule] | None, bool]:
-        """CP-SAT on the compact model cut by the root duals, for a cheaper roster."""
+        """Cheaper rosters from the pool search, then CP-SAT on the cut model."""
         nonlocal stall_s
-        strong, exhausted = cut_model(nm, cuts_of(cg, duals), cost - 1)
+        cuts = cuts_of(cg, duals)
+        improved: list[Schedule] | None = None
+        if cuts is not None:
+            pooled, pooled_cost, proven_here = pool_search(cg, cuts, roster, cost)
+            if pooled_cost < cost:
+                improved, cost = pooled, pooled_cost
+            if proven_here:
+                return improved, True
+        strong, exhausted = cut_model(nm, cuts, cost - 1)
         if strong is None:
-            return None, exhausted
+            return improved, exhausted
         budget = min(stall_s, deadline - time.monotonic())
         name, assignment, found, _ = _full_model(strong, budget, seed, workers, None, target)
         if log is not None:
@@ -299,7 +343,7 @@ def solve(
         if assignment is None:
             if name != "INFEASIBLE":
                 stall_s /= 2
-            return None, name == "INFEASIBLE"
+            return improved, name == "INFEASIBLE"
         return _roster_of(assignment, instance), name == "OPTIMAL"
 
     # 2. Column generation and dives.

@@ -39,8 +39,11 @@ __all__ = [
     "cell_bounds_reference",
     "cheapest_schedules",
     "employee_rules",
+    "enumerate_kernel",
+    "enumerate_reference",
     "price_kernel",
     "price_reference",
+    "schedules_within",
 ]
 
 _INF = 1e300
@@ -421,6 +424,71 @@ def _price(
     return schedules, costs
 
 
+@numba.njit(cache=True, nogil=True)
+def _forward_costs(
+    weight: np.ndarray, allowed: np.ndarray, forbidden: np.ndarray, units: np.ndarray,
+    limit: np.ndarray, radix: np.ndarray, layout: tuple[int, ...],
+) -> np.ndarray:  # fmt: skip
+    """``ahead[d, idx]``: least cost of days ``0..d`` ending in state ``idx``.
+
+    ``_INF`` marks a state no legal start reaches.
+    """
+    horizon, n = weight.shape
+    out = np.empty(n + 1, dtype=np.int64)
+    ahead = np.full((horizon, layout[_L_N_STATES]), _INF)
+    for k in range(n + 1):
+        j = _initial(k, allowed, units, limit, radix, layout)
+        if j >= 0:
+            ahead[0, j] = weight[0, k] if k < n else 0.0
+    for d in range(1, horizon):
+        for idx in range(layout[_L_N_STATES]):
+            base = ahead[d - 1, idx]
+            if base >= _INF:
+                continue
+            _successors(idx, d, allowed, forbidden, units, limit, radix, layout, out)
+            for k in range(n + 1):
+                j = out[k]
+                if j >= 0:
+                    value = base + weight[d, k] if k < n else base
+                    if value < ahead[d, j]:
+                        ahead[d, j] = value
+    return ahead
+
+
+@numba.njit(cache=True, nogil=True)
+def _backward_costs(
+    ahead: np.ndarray, weight: np.ndarray, allowed: np.ndarray, forbidden: np.ndarray,
+    units: np.ndarray, limit: np.ndarray, radix: np.ndarray, layout: tuple[int, ...],
+) -> np.ndarray:  # fmt: skip
+    """``to_go[d, idx]``: least cost of days ``d+1..`` from a reachable state ``idx`` of day ``d``.
+
+    ``_INF`` when the state is unreachable (``ahead`` says which are) or has
+    no legal completion; at the last day, 0 for the states meeting the
+    minimum total units.
+    """
+    horizon, n = weight.shape
+    n_states = layout[_L_N_STATES]
+    out = np.empty(n + 1, dtype=np.int64)
+    to_go = np.full((horizon, n_states), _INF)
+    for idx in range(n_states):
+        if ahead[horizon - 1, idx] < _INF and _is_final(idx, layout):
+            to_go[horizon - 1, idx] = 0.0
+    for d in range(horizon - 1, 0, -1):
+        for idx in range(n_states):
+            if ahead[d - 1, idx] >= _INF:
+                continue
+            _successors(idx, d, allowed, forbidden, units, limit, radix, layout, out)
+            best = _INF
+            for k in range(n + 1):
+                j = out[k]
+                if j >= 0 and to_go[d, j] < _INF:
+                    value = to_go[d, j] + (weight[d, k] if k < n else 0.0)
+                    if value < best:
+                        best = value
+            to_go[d - 1, idx] = best
+    return to_go
+
+
 def _cell_bounds(
     weight: np.ndarray,
     allowed: np.ndarray,
@@ -462,27 +530,8 @@ def _cell_bounds(
     )
     n_states = layout[_L_N_STATES]
     out = np.empty(n + 1, dtype=np.int64)  # successors of one state
-    ahead = np.full((horizon, n_states), _INF)
-    for k in range(n + 1):
-        j = _initial(k, allowed, units, limit, radix, layout)
-        if j >= 0:
-            ahead[0, j] = weight[0, k] if k < n else 0.0
-    for d in range(1, horizon):
-        for idx in range(n_states):
-            base = ahead[d - 1, idx]
-            if base >= _INF:
-                continue
-            _successors(idx, d, allowed, forbidden, units, limit, radix, layout, out)
-            for k in range(n + 1):
-                j = out[k]
-                if j >= 0:
-                    value = base + weight[d, k] if k < n else base
-                    if value < ahead[d, j]:
-                        ahead[d, j] = value
-    to_go = np.full((horizon, n_states), _INF)
-    for idx in range(n_states):
-        if ahead[horizon - 1, idx] < _INF and _is_final(idx, layout):
-            to_go[horizon - 1, idx] = 0.0
+    ahead = _forward_costs(weight, allowed, forbidden, units, limit, radix, layout)
+    to_go = _backward_costs(ahead, weight, allowed, forbidden, units, limit, radix, layout)
     bound = np.full((horizon, n + 1), _INF)
     for d in range(horizon - 1, 0, -1):
         for idx in range(n_states):
@@ -490,16 +539,12 @@ def _cell_bounds(
             if base >= _INF:
                 continue
             _successors(idx, d, allowed, forbidden, units, limit, radix, layout, out)
-            best = _INF
             for k in range(n + 1):
                 j = out[k]
                 if j >= 0 and to_go[d, j] < _INF:
-                    value = to_go[d, j] + (weight[d, k] if k < n else 0.0)
-                    if value < best:
-                        best = value
-                    if base + value < bound[d, k]:
-                        bound[d, k] = base + value
-            to_go[d - 1, idx] = best
+                    value = base + to_go[d, j] + (weight[d, k] if k < n else 0.0)
+                    if value < bound[d, k]:
+                        bound[d, k] = value
     for k in range(n + 1):
         j = _initial(k, allowed, units, limit, radix, layout)
         if j >= 0 and to_go[0, j] < _INF:
@@ -511,12 +556,111 @@ def _cell_bounds(
     return bound
 
 
+def _enumerate(
+    weight: np.ndarray,
+    allowed: np.ndarray,
+    forbidden: np.ndarray,
+    units: np.ndarray,
+    limit: np.ndarray,
+    min_units: int,
+    max_units: int,
+    max_run: int,
+    min_run: int,
+    min_off: int,
+    max_weekends: int,
+    max_cost: float,
+    out: np.ndarray,
+) -> tuple[int, np.ndarray]:
+    """Every legal schedule costing at most ``max_cost``, by depth-first search.
+
+    The search walks the programme's states forward from day 0 and enters a
+    state only if the cost so far plus its least cost to go (the backward
+    programme) stays within ``max_cost``, so every branch it opens ends in at
+    least one listed schedule: the work is proportional to the output.
+
+    Parameters
+    ----------
+    weight, allowed, forbidden, units, limit, min_units, max_units, max_run,
+    min_run, min_off, max_weekends
+        As for :func:`price_kernel`.
+    max_cost : float
+        Cost limit (inclusive; pass integers, or values exact in binary, for
+        an exact limit).
+    out : numpy.ndarray of int8, shape (capacity, horizon)
+        Receives the first ``capacity`` schedules (shift index per day, -1 = off).
+
+    Returns
+    -------
+    count : int
+        Number of schedules within the limit, or ``capacity + 1`` when there
+        are more than ``capacity`` (the search stops there; ``out`` then holds
+        the first ``capacity``).
+    costs : numpy.ndarray of float64, shape (min(count, capacity),)
+        Costs of the stored schedules.
+    """
+    horizon, n = weight.shape
+    layout, radix = _layout(
+        horizon, n, limit, min_units, max_units, max_run, min_run, min_off, max_weekends
+    )
+    capacity = out.shape[0]
+    costs = np.empty(capacity)
+    ahead = _forward_costs(weight, allowed, forbidden, units, limit, radix, layout)
+    to_go = _backward_costs(ahead, weight, allowed, forbidden, units, limit, radix, layout)
+    succ = np.empty((horizon, n + 1), dtype=np.int64)  # successors per depth
+    next_k = np.zeros(horizon, dtype=np.int64)  # next choice to try per depth
+    spent = np.zeros(horizon)  # cost of days 0..depth
+    sched = np.empty(horizon, dtype=np.int8)
+    count = 0
+    for k0 in range(n + 1):
+        j = _initial(k0, allowed, units, limit, radix, layout)
+        if j < 0 or to_go[0, j] >= _INF:
+            continue
+        spent[0] = weight[0, k0] if k0 < n else 0.0
+        if spent[0] + to_go[0, j] > max_cost:
+            continue
+        sched[0] = k0 if k0 < n else -1
+        depth = 0
+        if horizon > 1:
+            _successors(j, 1, allowed, forbidden, units, limit, radix, layout, succ[0])
+            next_k[0] = 0
+        while depth >= 0:
+            if depth == horizon - 1:
+                if count == capacity:
+                    return count + 1, costs
+                out[count, :] = sched
+                costs[count] = spent[depth]
+                count += 1
+                depth -= 1
+                continue
+            k = next_k[depth]
+            if k > n:
+                depth -= 1
+                continue
+            next_k[depth] = k + 1
+            d = depth + 1
+            j = succ[depth, k]
+            if j < 0 or to_go[d, j] >= _INF:
+                continue
+            value = spent[depth] + (weight[d, k] if k < n else 0.0)
+            if value + to_go[d, j] > max_cost:
+                continue
+            sched[d] = k if k < n else -1
+            spent[d] = value
+            if d < horizon - 1:
+                _successors(j, d + 1, allowed, forbidden, units, limit, radix, layout, succ[d])
+                next_k[d] = 0
+            depth = d
+    return count, costs[: min(count, capacity)]
+
+
 #: Plain-Python references (the same algorithms, uncompiled).
 price_reference = _price
 cell_bounds_reference = _cell_bounds
+enumerate_reference = _enumerate
 #: Compiled kernels.
 price_kernel = numba.njit(cache=True, nogil=True)(_price)
 cell_bounds_kernel = numba.njit(cache=True, nogil=True)(_cell_bounds)
+enumerate_kernel = numba.njit(cache=True, nogil=True)(_enumerate)
 
 
 def _rule_arguments(rules: EmployeeRules) -> tuple:
@@ -580,6 +724,43 @@ def cell_bounds(rules: EmployeeRules, weight: np.ndarray, kernel=cell_bounds_ker
     """
     weight = np.ascontiguousarray(weight, dtype=np.float64)
     return kernel(weight, *_rule_arguments(rules))
+
+
+def schedules_within(
+    rules: EmployeeRules,
+    weight: np.ndarray,
+    max_cost: float,
+    capacity: int,
+    kernel=enumerate_kernel,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every legal schedule of one employee costing at most ``max_cost``.
+
+    Parameters
+    ----------
+    rules : EmployeeRules
+        The employee's rules.
+    weight : numpy.ndarray, shape (horizon, shifts)
+        Cost of working shift ``k`` on day ``d``.
+    max_cost : float
+        Cost limit (inclusive).
+    capacity : int
+        Most schedules to list.
+    kernel : callable, optional
+        :data:`enumerate_kernel` (default) or :data:`enumerate_reference`.
+
+    Returns
+    -------
+    tuple of numpy.ndarray or None
+        ``(schedules, costs)``: int8 array of shape (m, horizon) (shift index
+        per day, -1 = off) in depth-first order and their costs; ``None``
+        when more than ``capacity`` schedules are within the limit.
+    """
+    weight = np.ascontiguousarray(weight, dtype=np.float64)
+    out = np.empty((capacity, weight.shape[0]), dtype=np.int8)
+    count, costs = kernel(weight, *_rule_arguments(rules), float(max_cost), out)
+    if count > capacity:
+        return None
+    return out[:count].copy(), costs
 
 
 class DpPricer:

@@ -5,9 +5,9 @@ one-shift instance is checked by the independent evaluator, and the cheapest
 feasible one under random day weights must cost what the programme returns.
 A two-shift instance adds forbidden successions, per-type limits and unequal
 shift lengths (3^7 rosters).  The per-cell bounds (least cost of a legal
-schedule making a given choice on a given day) are checked against the same
-exhaustive lists.  Compiled kernels and plain-Python references must agree
-exactly.
+schedule making a given choice on a given day) and the listing of every
+schedule within a cost limit are checked against the same exhaustive lists.
+Compiled kernels and plain-Python references must agree exactly.
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ from optimizer.nrp.pricing import (
     cell_bounds_reference,
     cheapest_schedules,
     employee_rules,
+    enumerate_kernel,
+    enumerate_reference,
     price_kernel,
     price_reference,
+    schedules_within,
     state_count,
 )
 
@@ -230,3 +233,59 @@ def test_cell_bounds_kernel_and_reference_agree(values: list[int]) -> None:
     compiled = cell_bounds(rules, weight, cell_bounds_kernel)
     reference = cell_bounds(rules, weight, cell_bounds_reference)
     assert np.array_equal(compiled, reference)
+
+
+@pytest.mark.parametrize("instance", [ONE_SHIFT, TWO_SHIFTS], ids=lambda i: i.name)
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("slack", [0.0, 2.5, 7.0])
+def test_schedules_within_match_exhaustive_search(instance, seed: int, slack: float) -> None:
+    rng = np.random.default_rng(200 + seed)
+    # Integer weights: many ties, and the limit is then exact.
+    weight = rng.integers(-4, 3, (instance.horizon, len(instance.shifts))).astype(float)
+    feasible = FEASIBLE[instance.name]
+    limit = min(_cost(weight, s) for s in feasible) + slack
+    expected = {s for s in feasible if _cost(weight, s) <= limit}
+    found = schedules_within(employee_rules(instance, 0), weight, limit, 10_000)
+    assert found is not None
+    schedules, costs = found
+    listed = [tuple(int(k) for k in row) for row in schedules]
+    assert len(listed) == len(set(listed))  # no schedule twice
+    assert set(listed) == expected
+    for row, cost in zip(listed, costs, strict=True):
+        assert _cost(weight, row) == cost
+
+
+def test_schedules_within_hand_worked() -> None:
+    # Weight -1 per shift on the one-shift instance: the best schedules work 8
+    # shifts.  Those are exactly days 0-3 + 10-13 and 1-4 + 10-13 (see
+    # test_cell_bounds_hand_worked: working day 5 or 6 gives at most 7), so a
+    # limit of -8 lists those two.
+    weight = -np.ones((14, 1))
+    found = schedules_within(employee_rules(ONE_SHIFT, 0), weight, -8.0, 100)
+    assert found is not None
+    work = {tuple(d for d, k in enumerate(row) if k == 0) for row in found[0].tolist()}
+    assert work == {(0, 1, 2, 3, 10, 11, 12, 13), (1, 2, 3, 4, 10, 11, 12, 13)}
+    assert found[1].tolist() == [-8.0, -8.0]
+
+
+def test_schedules_within_reports_overflow() -> None:
+    weight = np.zeros((7, 2))
+    n_legal = len(FEASIBLE["two-shifts"])
+    rules = employee_rules(TWO_SHIFTS, 0)
+    # Every legal schedule costs 0: all are within the limit.
+    exact = schedules_within(rules, weight, 0.0, n_legal)
+    assert exact is not None and len(exact[0]) == n_legal
+    assert schedules_within(rules, weight, 0.0, n_legal - 1) is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(-6, 6), min_size=14, max_size=14), st.integers(0, 12))
+def test_enumeration_kernel_and_reference_agree(values: list[int], slack: int) -> None:
+    weight = np.array(values, dtype=float).reshape(7, 2)
+    rules = employee_rules(TWO_SHIFTS, 0)
+    limit = float(min(_cost(weight, s) for s in FEASIBLE["two-shifts"]) + slack)
+    compiled = schedules_within(rules, weight, limit, 5_000, enumerate_kernel)
+    reference = schedules_within(rules, weight, limit, 5_000, enumerate_reference)
+    assert compiled is not None and reference is not None
+    assert np.array_equal(compiled[0], reference[0])
+    assert np.array_equal(compiled[1], reference[1])

@@ -1,0 +1,236 @@
+"""Branch and price over the schedule pool finds the optimum and proves nothing is cheaper.
+
+Two oracles.  A three-employee, seven-day instance (requests repeated, as the
+format allows: their weights add up) small enough to try every roster (the
+product of the employees' legal schedules, each scored by the independent
+evaluator) gives the exact optimum; instance 1 has the proven
+optimum 607, and CP-SAT on the compact model finds an optimal roster whose
+schedules the pool for target 607 must all contain.  Pool pricing is checked
+against a brute-force scan, compiled and plain-Python alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+
+from optimizer.nrp import instance_path, read_instance
+from optimizer.nrp.branch_price import (
+    pool_price_kernel,
+    pool_price_reference,
+    schedule_pool,
+    search,
+)
+from optimizer.nrp.columns import ColumnGeneration
+from optimizer.nrp.evaluate import evaluate
+from optimizer.nrp.formulation import build_model, roster_from_values
+from optimizer.nrp.instance import parse_instance
+from optimizer.nrp.reduced_cost import reduced_cost_cuts
+
+OPTIMUM_1 = 607
+
+TINY = parse_instance(
+    """\
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+E,480,
+L,600,E
+
+SECTION_STAFF
+A,E=7|L=2,3000,1440,3,2,2,1
+B,E=7|L=3,3000,2880,4,2,1,1
+C,E=0|L=7,2400,1200,3,2,1,1
+
+SECTION_DAYS_OFF
+A,3
+C,0
+
+SECTION_SHIFT_ON_REQUESTS
+C,1,E,4
+A,2,E,2
+B,5,L,3
+C,1,E,3
+
+SECTION_SHIFT_OFF_REQUESTS
+B,1,L,3
+B,1,E,1
+B,1,E,1
+
+SECTION_COVER
+0,E,0,1,5
+0,L,1,5,5
+1,E,1,100,5
+1,L,0,1,1
+2,E,1,5,5
+2,L,2,100,1
+3,E,0,5,5
+3,L,2,5,5
+4,E,1,5,5
+4,L,1,5,5
+5,E,1,100,5
+5,L,0,5,1
+6,E,2,1,5
+6,L,1,100,5
+""",
+    name="tiny",
+)
+
+
+def _legal_schedules(instance, e: int) -> list[tuple[int, ...]]:
+    """Every schedule of employee ``e`` that the evaluator accepts (the employee alone)."""
+    emp = instance.staff[e]
+    alone = dataclasses.replace(
+        instance,
+        staff=(emp,),
+        days_off={emp.id: instance.days_off.get(emp.id, ())},
+        on_requests=(),
+        off_requests=(),
+        cover=(),
+    )
+    shifts = instance.shifts
+    return [
+        pattern
+        for pattern in itertools.product(range(-1, len(shifts)), repeat=instance.horizon)
+        if evaluate(alone, [[shifts[k].id if k >= 0 else None for k in pattern]]).feasible
+    ]
+
+
+def _grid(instance, roster) -> list[list[str | None]]:
+    return [[instance.shifts[k].id if k >= 0 else None for k in row] for row in roster]
+
+
+def _root(instance) -> ColumnGeneration:
+    cg = ColumnGeneration(instance, workers=1, seed=1)
+    cg.add_initial_columns(None)
+    state = cg.run(time.monotonic() + 60, None)
+    assert state.converged
+    return cg
+
+
+@pytest.fixture(scope="module")
+def tiny_optimum() -> int:
+    legal = [_legal_schedules(TINY, e) for e in range(len(TINY.staff))]
+    assert all(legal)
+    best = min(
+        evaluate(TINY, _grid(TINY, roster)).objective
+        for roster in itertools.product(*legal)
+        if evaluate(TINY, _grid(TINY, roster)).feasible
+    )
+    return best
+
+
+def test_tiny_instance_optimum_found_and_proven(tiny_optimum: int) -> None:
+    cg = _root(TINY)
+    cuts = reduced_cost_cuts(cg, cg.cover_duals())
+    # The root relaxation is not integral here: the search must branch.
+    assert cuts is not None and cuts.bound < tiny_optimum - 1
+    pool = schedule_pool(cg, cuts, tiny_optimum, 100_000)
+    found = search(cg, pool, time.monotonic() + 60)
+    assert found.roster is not None and found.cost == tiny_optimum
+    ev = evaluate(TINY, _grid(TINY, found.roster))
+    assert ev.feasible and ev.objective == tiny_optimum
+    below = search(cg, schedule_pool(cg, cuts, tiny_optimum - 1, 100_000), time.monotonic() + 60)
+    assert below.roster is None and below.exhausted and below.nodes > 1
+
+
+def _instance(number: int):
+    path = instance_path(number)
+    if not path.exists():
+        pytest.skip("benchmark data not available")
+    return read_instance(path)
+
+
+@pytest.fixture(scope="module")
+def instance_1():
+    inst = _instance(1)
+    cg = _root(inst)
+    return inst, cg, reduced_cost_cuts(cg, cg.cover_duals())
+
+
+def test_pool_holds_every_schedule_of_an_optimal_roster(instance_1) -> None:
+    inst, cg, cuts = instance_1
+    nm = build_model(inst)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 60
+    assert solver.solve(nm.model) == cp_model.OPTIMAL
+    assert round(solver.objective_value) == OPTIMUM_1
+    grid = roster_from_values(nm, solver.value)
+    sidx = cg.shift_index
+    pool = schedule_pool(cg, cuts, OPTIMUM_1, 1_000_000)
+    assert pool is not None and pool.target == OPTIMUM_1
+    gap = cuts.gap_units(OPTIMUM_1)
+    for e, row in enumerate(grid):
+        sched = tuple(-1 if s is None else sidx[s] for s in row)
+        listed = {tuple(r) for r in pool.schedules[e].tolist()}
+        assert sched in listed
+        # Every listed schedule spends between 0 and the gap above the minimum,
+        # and its penalty is the generator's request penalty.
+        assert pool.excess[e].min() >= 0 and pool.excess[e].max() <= gap
+        j = next(i for i, r in enumerate(pool.schedules[e].tolist()) if tuple(r) == sched)
+        assert pool.penalty[e][j] == cg.cost(e, sched)
+
+
+def test_instance_1_optimum_found_and_proven(instance_1) -> None:
+    inst, cg, cuts = instance_1
+    found = search(cg, schedule_pool(cg, cuts, OPTIMUM_1, 1_000_000), time.monotonic() + 60)
+    assert found.cost == OPTIMUM_1
+    ev = evaluate(inst, _grid(inst, found.roster))
+    assert ev.feasible and ev.objective == OPTIMUM_1
+    below = search(cg, schedule_pool(cg, cuts, OPTIMUM_1 - 1, 1_000_000), time.monotonic() + 60)
+    assert below.roster is None and below.exhausted and below.nodes >= 1
+
+
+def test_pool_below_the_bound_is_empty(instance_1) -> None:
+    _, cg, cuts = instance_1
+    below = int(np.ceil(cuts.bound)) - 1
+    pool = schedule_pool(cg, cuts, below, 1_000)
+    assert pool is not None and pool.size == 0
+    result = search(cg, pool, time.monotonic() + 5)
+    assert result.exhausted and result.nodes == 0
+
+
+def test_pool_over_capacity_is_refused(instance_1) -> None:
+    _, cg, cuts = instance_1
+    full = schedule_pool(cg, cuts, OPTIMUM_1, 1_000_000)
+    assert schedule_pool(cg, cuts, OPTIMUM_1, full.size - 1) is None
+    assert schedule_pool(cg, cuts, OPTIMUM_1, full.size).size == full.size
+
+
+def _brute_price(schedules, penalty, duals, allowed):
+    off = duals.shape[1] - 1
+    best = []
+    for i, row in enumerate(schedules.tolist()):
+        cols = [off if k < 0 else k for k in row]
+        if all(allowed[d, c] for d, c in enumerate(cols)):
+            best.append((penalty[i] - sum(duals[d, c] for d, c in enumerate(cols)), i))
+    return sorted(best)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 6))
+def test_pool_pricing_matches_brute_force(seed: int, n_best: int) -> None:
+    rng = np.random.default_rng(seed)
+    horizon, n_shifts = 6, 2
+    schedules = rng.integers(-1, n_shifts, (40, horizon)).astype(np.int8)
+    penalty = rng.integers(0, 5, 40).astype(float)
+    duals = np.zeros((horizon, n_shifts + 1))
+    duals[:, :n_shifts] = rng.integers(-3, 4, (horizon, n_shifts))
+    allowed = rng.random((horizon, n_shifts + 1)) < 0.85
+    expected = _brute_price(schedules, penalty, duals, allowed)[:n_best]
+    for kernel in (pool_price_kernel, pool_price_reference):
+        index, reduced = kernel(schedules, penalty, duals, allowed, n_best)
+        assert len(index) == len(expected)
+        # Least reduced cost first; among ties, the lower row.
+        assert [(float(r), int(i)) for r, i in zip(reduced, index, strict=True)] == [
+            (float(r), i) for r, i in expected
+        ]
