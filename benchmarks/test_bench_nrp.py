@@ -1,5 +1,6 @@
-"""Benchmark instances: solve time of Instance1, pricing speed on Instance7, and
-CP-SAT on the reduced-cost cut model against the plain compact model on Instance6."""
+"""Benchmark instances: solve time of Instance1, pricing speed on Instance7,
+CP-SAT on the reduced-cost cut model against the plain compact model on Instance6,
+and branch and price over the schedule pool against the cut model on Instance5."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from benchmarks.workloads import SMOKE
 from optimizer.nrp import instance_path, read_instance, solve
+from optimizer.nrp.branch_price import schedule_pool, search
 from optimizer.nrp.columns import ColumnGeneration, CpSatPricer
 from optimizer.nrp.formulation import build_model, objective_expression
 from optimizer.nrp.pricing import DpPricer
@@ -127,4 +129,47 @@ def test_bench_nrp_cut_model(benchmark) -> None:
     print(
         f"\ninstance 6 at most {target}: cut model {cut_s:.2f} s ({status}),"
         f" plain compact model {plain_s:.1f} s ({plain_status}), {plain_s / cut_s:.0f}x{bound}"
+    )
+
+
+def test_bench_nrp_pool_search(benchmark) -> None:
+    """Prove that no roster of Instance5 costs 1142 or less (so 1143 is optimal).
+
+    Branch and price over the listed schedules such a roster could use (pool
+    listing included in the timing) against CP-SAT on the cut model with the
+    same target, the search it is tried before; one worker each.  CP-SAT is
+    capped at 60 s (10 s in smoke mode): its ratio is then a lower bound.
+    """
+    path = instance_path(5)
+    if not path.exists():
+        pytest.skip("benchmark data not available")
+    inst = read_instance(path)
+    target = 1142
+    cg = ColumnGeneration(inst, workers=1, seed=1)
+    cg.add_initial_columns(None)
+    assert cg.run(time.monotonic() + 60, None).converged
+    cuts = reduced_cost_cuts(cg, cg.cover_duals())
+
+    def run_pool():
+        pool = schedule_pool(cg, cuts, target, 1_000_000)
+        return pool, search(cg, pool, time.monotonic() + 60)
+
+    pool, found = benchmark.pedantic(run_pool, rounds=1 if SMOKE else 3, iterations=1)
+    pool_s = benchmark.stats.stats.min
+    assert found.roster is None and found.exhausted
+    strong, _ = cut_model(build_model(inst), cuts, target)
+    cap_s = 10.0 if SMOKE else 60.0
+    cp_status, _, cp_s = _cp_sat(strong.model, cap_s)
+    assert cp_status in ("INFEASIBLE", "UNKNOWN")
+    benchmark.extra_info["pool_schedules"] = pool.size
+    benchmark.extra_info["nodes"] = found.nodes
+    benchmark.extra_info["pool_search_s"] = pool_s
+    benchmark.extra_info["cut_model_s"] = cp_s
+    benchmark.extra_info["cut_model_status"] = cp_status
+    benchmark.extra_info["speedup"] = cp_s / pool_s
+    bound = "" if cp_status == "INFEASIBLE" else " (capped: at least)"
+    print(
+        f"\ninstance 5 nothing at most {target}: pool search {pool_s:.2f} s"
+        f" ({pool.size} schedules, {found.nodes} nodes), cut model {cp_s:.1f} s"
+        f" ({cp_status}), {cp_s / pool_s:.0f}x{bound}"
     )

@@ -433,6 +433,7 @@ def search(
     pool: SchedulePool,
     deadline: float,
     log: Callable[[str], None] | None = None,
+    max_nodes: int | None = None,
 ) -> PoolSearch:
     """Branch and price for a roster costing at most ``pool.target``.
 
@@ -446,6 +447,9 @@ def search(
         ``time.monotonic()`` value by which to return.
     log : callable, optional
         Receives progress lines.
+    max_nodes : int, optional
+        Stop after this many nodes (a limit by work, not time, makes the
+        outcome independent of the machine's speed).
 
     Returns
     -------
@@ -471,7 +475,7 @@ def search(
             next_log += _LOG_EVERY
             log(f"pool search: {nodes} nodes, {len(heap) + 1} open, best bound {bound:.3f}")
         while True:  # plunge
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or (max_nodes is not None and nodes >= max_nodes):
                 return PoolSearch(None, None, False, nodes, pool.size)
             allowed, counts = _node_allowed(base, decisions)
             status, value = _relax(master, allowed, counts, cutoff, deadline)

@@ -13,8 +13,8 @@ cheaper roster among those the root duals allow
 schedules such a roster could use (:mod:`optimizer.nrp.branch_price`), when
 they are few enough, then CP-SAT on the compact model with the reduced-cost
 cuts.  Both keep every roster that could beat the best one, so when either
-runs out of candidates the best one is proven optimal.  The returned roster is always re-scored by the
-independent evaluator (:mod:`optimizer.nrp.evaluate`).
+runs out of candidates the best one is proven optimal.  The returned roster is
+always re-scored by the independent evaluator (:mod:`optimizer.nrp.evaluate`).
 """
 
 from __future__ import annotations
@@ -53,7 +53,10 @@ _STALL_S, _STALL_SHARE = 8.0, 0.15
 #: Branch and price over the schedule pool (before the cut model) at a stall:
 #: at most this many seconds and this share of the budget, halved after an
 #: attempt that settles nothing; pools of more schedules are not listed.
-_POOL_S, _POOL_SHARE, _POOL_CAPACITY = 4.0, 0.1, 100_000
+_POOL_S, _POOL_SHARE, _POOL_CAPACITY = 2.0, 0.05, 100_000
+#: With one worker the pool search is limited by nodes: this many per second
+#: of its budget (about half the rate on instances 5-7), wall time 3x as backstop.
+_POOL_NODES_PER_S = 50
 
 
 def _lns_iterations(seconds: float) -> int:
@@ -220,8 +223,8 @@ def solve(
        CP-SAT on the compact model gets half of what is left instead).  When
        20 dives in a row have not beaten the best roster, and once more when
        the dives end, branch and price over the pool of schedules a cheaper
-       roster could use (when it holds at most 100,000; ``min(4 s, 10%)`` of
-       the budget, repeated while it finds cheaper rosters) and then CP-SAT on
+       roster could use (when it holds at most 100,000; ``min(2 s, 5%)`` of
+       the budget, for targets from the lower bound up) and then CP-SAT on
        the compact model with the reduced-cost cuts of the root duals
        (``min(8 s, 15%)``) search for one costing less; each budget is halved
        after an attempt that settles nothing.  Every such roster is in the
@@ -299,25 +302,45 @@ def solve(
     def pool_search(
         cg: ColumnGeneration, cuts: ReducedCostCuts, roster: list[Schedule], cost: int
     ) -> tuple[list[Schedule], int, bool]:
-        """Branch and price for ever cheaper rosters; return (best, its cost, proven)."""
-        nonlocal pool_s
-        until = min(time.monotonic() + pool_s, deadline)
-        while time.monotonic() < until:
-            pool = schedule_pool(cg, cuts, cost - 1, _POOL_CAPACITY)
+        """Branch and price for rosters costing ``t``, from the lower bound up.
+
+        Each target that the search exhausts raises the lower bound by one, so
+        the first roster found is optimal, and so is ``roster`` once ``t``
+        reaches ``cost``.  Returns (best roster, its cost, proven optimal).
+        """
+        nonlocal pool_s, target
+        max_nodes = None
+        if workers == 1:
+            max_nodes = max(1, int(_POOL_NODES_PER_S * pool_s))
+            until = min(time.monotonic() + 3 * pool_s, deadline)
+        else:
+            until = min(time.monotonic() + pool_s, deadline)
+        t = math.ceil(cuts.bound - 1e-9)
+        if target is not None:
+            t = max(t, target)
+        while t < cost and time.monotonic() < until and (max_nodes is None or max_nodes > 0):
+            pool = schedule_pool(cg, cuts, t, _POOL_CAPACITY)
             if pool is None:
                 break
-            found = search(cg, pool, until, log)
+            found = search(cg, pool, until, log, max_nodes)
+            if max_nodes is not None:
+                max_nodes -= found.nodes
             if log is not None:
                 log(
-                    f"pool search {time.monotonic() - start:7.2f}s target={cost - 1}"
+                    f"pool search {time.monotonic() - start:7.2f}s target={t}"
                     f" schedules={pool.size} nodes={found.nodes} obj={found.cost}"
                 )
-            if found.exhausted:
-                return roster, cost, True
-            if found.roster is None:
-                pool_s /= 2
+            if found.roster is not None:
+                # Every lower target is exhausted: nothing is cheaper.
+                target = found.cost
+                return found.roster, found.cost, True
+            if not found.exhausted:
                 break
-            roster, cost = found.roster, found.cost
+            t += 1
+            target = t  # nothing costs less than t
+        if t >= cost:
+            return roster, cost, True
+        pool_s /= 2
         return roster, cost, False
 
     def on_stall(
