@@ -51,8 +51,8 @@ _FIRST_DIVE_SHARE, _ROOT_SHARE = 0.6, 0.2
 #: finds nothing halves the next one's.
 _STALL_S, _STALL_SHARE = 8.0, 0.15
 #: Branch and price over the schedule pool (before the cut model) at a stall:
-#: at most this many seconds and this share of the budget, halved after an
-#: attempt that settles nothing; pools of more schedules are not listed.
+#: at most this many seconds and this share of the budget, once per target;
+#: pools of more schedules are not listed.
 _POOL_S, _POOL_SHARE, _POOL_CAPACITY = 2.0, 0.05, 100_000
 #: With one worker the pool search is limited by nodes: this many per second
 #: of its budget (about half the rate on instances 5-7), wall time 3x as backstop.
@@ -224,10 +224,10 @@ def solve(
        20 dives in a row have not beaten the best roster, and once more when
        the dives end, branch and price over the pool of schedules a cheaper
        roster could use (when it holds at most 100,000; ``min(2 s, 5%)`` of
-       the budget, for targets from the lower bound up) and then CP-SAT on
-       the compact model with the reduced-cost cuts of the root duals
-       (``min(8 s, 15%)``) search for one costing less; each budget is halved
-       after an attempt that settles nothing.  Every such roster is in the
+       the budget, for targets from the lower bound up, never twice for the
+       same target) and then CP-SAT on the compact model with the
+       reduced-cost cuts of the root duals (``min(8 s, 15%)``, halved after an
+       attempt that finds nothing) search for one costing less.  Every such roster is in the
        pool and survives the cuts, so "none" proves the best roster optimal;
     3. CP-SAT on the generated columns: the best roster made of them (up to a
        tenth of the budget);
@@ -291,6 +291,9 @@ def solve(
 
     stall_s = min(_STALL_S, time_limit_s * _STALL_SHARE)
     pool_s = min(_POOL_S, time_limit_s * _POOL_SHARE)
+    # The cuts are built once, so a target the pool search could not settle
+    # stays unsettled: it is not tried again.
+    pool_unsettled: list[int] = []
     # The cuts depend only on the root duals: built once, on first use.
     root_cuts: list[tuple[np.ndarray, ReducedCostCuts | None]] = []
 
@@ -308,7 +311,7 @@ def solve(
         the first roster found is optimal, and so is ``roster`` once ``t``
         reaches ``cost``.  Returns (best roster, its cost, proven optimal).
         """
-        nonlocal pool_s, target
+        nonlocal target
         max_nodes = None
         if workers == 1:
             max_nodes = max(1, int(_POOL_NODES_PER_S * pool_s))
@@ -318,9 +321,12 @@ def solve(
         t = math.ceil(cuts.bound - 1e-9)
         if target is not None:
             t = max(t, target)
+        if t in pool_unsettled:
+            return roster, cost, False
         while t < cost and time.monotonic() < until and (max_nodes is None or max_nodes > 0):
             pool = schedule_pool(cg, cuts, t, _POOL_CAPACITY)
             if pool is None:
+                pool_unsettled.append(t)
                 break
             found = search(cg, pool, until, log, max_nodes)
             if max_nodes is not None:
@@ -335,13 +341,11 @@ def solve(
                 target = found.cost
                 return found.roster, found.cost, True
             if not found.exhausted:
+                pool_unsettled.append(t)
                 break
             t += 1
             target = t  # nothing costs less than t
-        if t >= cost:
-            return roster, cost, True
-        pool_s /= 2
-        return roster, cost, False
+        return roster, cost, t >= cost
 
     def on_stall(
         cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
