@@ -59,9 +59,10 @@ _COLUMNS_PER_ROUND = 5
 #: A column enters when its reduced cost is below -_RC_EPS; a value is
 #: fractional between _FRAC_EPS and 1 - _FRAC_EPS.
 _RC_EPS, _FRAC_EPS = 1e-6, 1e-6
-#: Objective of the artificial column each employee has in the master, so that
-#: every node's LP is feasible; far above any roster's cost, so it is never in
-#: an optimal solution while the employee has a schedule the node allows.
+#: Objective of the artificial column each employee has in the master, and of
+#: the artificial cover slacks, so that every node's LP is feasible; far above
+#: any roster's cost, so they are never in an optimal solution of a node that
+#: has a roster (and push the bound of one that has none past any target).
 _ARTIFICIAL_COST = 1e7
 #: Nodes between progress lines.
 _LOG_EVERY = 1000
@@ -242,15 +243,23 @@ class _Master:
         # Cover rows with unbounded slacks, as in the column generator.
         self.cover: dict[tuple[int, int], pywraplp.Constraint] = {}
         self.slacks: dict[tuple[int, int], tuple[pywraplp.Variable, pywraplp.Variable, int]] = {}
+        self.artificial: dict[tuple[int, int], tuple[pywraplp.Variable, pywraplp.Variable]] = {}
         for c in inst.cover:
             under = lp.NumVar(0, lp.infinity(), "")
             over = lp.NumVar(0, lp.infinity(), "")
-            row = lp.Add(under - over == c.requirement)
+            # Artificial slacks keep the LP feasible when a node bounds the count
+            # beyond what the master's columns can reach (pricing then fixes it).
+            art_under = lp.NumVar(0, lp.infinity(), "")
+            art_over = lp.NumVar(0, lp.infinity(), "")
+            row = lp.Add(under - over + art_under - art_over == c.requirement)
             key = (c.day, cg.shift_index[c.shift])
             self.cover[key] = row
             self.slacks[key] = (under, over, c.requirement)
+            self.artificial[key] = (art_under, art_over)
             objective.SetCoefficient(under, c.weight_under)
             objective.SetCoefficient(over, c.weight_over)
+            objective.SetCoefficient(art_under, _ARTIFICIAL_COST)
+            objective.SetCoefficient(art_over, _ARTIFICIAL_COST)
         self._count_bounds: dict[tuple[int, int], tuple[float, float]] = {}
         self.rows: list[list[int]] = [[] for _ in range(self.n_staff)]  # pool rows in the master
         self.vars: list[list[pywraplp.Variable]] = [[] for _ in range(self.n_staff)]
@@ -311,10 +320,12 @@ class _Master:
 
     def counts(self) -> dict[tuple[int, int], float]:
         """Cover count ``n[d, s]`` of the last LP solution."""
-        return {
-            key: req - under.solution_value() + over.solution_value()
-            for key, (under, over, req) in self.slacks.items()
-        }
+        out = {}
+        for key, (under, over, req) in self.slacks.items():
+            art_under, art_over = self.artificial[key]
+            slack = under.solution_value() + art_under.solution_value()
+            out[key] = req - slack + over.solution_value() + art_over.solution_value()
+        return out
 
     def restrict(self, allowed: np.ndarray) -> None:
         """Allow only the master columns that meet ``allowed`` (E, horizon, choices)."""

@@ -51,12 +51,12 @@ _FIRST_DIVE_SHARE, _ROOT_SHARE = 0.6, 0.2
 #: finds nothing halves the next one's.
 _STALL_S, _STALL_SHARE = 8.0, 0.15
 #: Branch and price over the schedule pool (before the cut model) at a stall:
-#: at most this many seconds and this share of the budget, once per target;
-#: pools of more schedules are not listed.
+#: at most this many seconds and this share of the budget per target, once per
+#: target; pools of more schedules are not listed.
 _POOL_S, _POOL_SHARE, _POOL_CAPACITY = 2.0, 0.05, 100_000
 #: With one worker the pool search is limited by nodes: this many per second
-#: of its budget (about half the rate on instances 5-7), wall time 3x as backstop.
-_POOL_NODES_PER_S = 50
+#: of its budget (instances 5-7 run at 100-300), wall time 3x as backstop.
+_POOL_NODES_PER_S = 150
 
 
 def _lns_iterations(seconds: float) -> int:
@@ -224,8 +224,8 @@ def solve(
        20 dives in a row have not beaten the best roster, and once more when
        the dives end, branch and price over the pool of schedules a cheaper
        roster could use (when it holds at most 100,000; ``min(2 s, 5%)`` of
-       the budget, for targets from the lower bound up, never twice for the
-       same target) and then CP-SAT on the compact model with the
+       the budget per target, for targets from the lower bound up, never
+       twice for the same target) and then CP-SAT on the compact model with the
        reduced-cost cuts of the root duals (``min(8 s, 15%)``, halved after an
        attempt that finds nothing) search for one costing less.  Every such roster is in the
        pool and survives the cuts, so "none" proves the best roster optimal;
@@ -312,25 +312,22 @@ def solve(
         reaches ``cost``.  Returns (best roster, its cost, proven optimal).
         """
         nonlocal target
-        max_nodes = None
-        if workers == 1:
-            max_nodes = max(1, int(_POOL_NODES_PER_S * pool_s))
-            until = min(time.monotonic() + 3 * pool_s, deadline)
-        else:
-            until = min(time.monotonic() + pool_s, deadline)
         t = math.ceil(cuts.bound - 1e-9)
         if target is not None:
             t = max(t, target)
-        if t in pool_unsettled:
-            return roster, cost, False
-        while t < cost and time.monotonic() < until and (max_nodes is None or max_nodes > 0):
+        while t < cost and t not in pool_unsettled and time.monotonic() < deadline:
+            # Each target gets its own budget: settling one is progress.
+            max_nodes = None
+            if workers == 1:
+                max_nodes = max(1, int(_POOL_NODES_PER_S * pool_s))
+                until = min(time.monotonic() + 3 * pool_s, deadline)
+            else:
+                until = min(time.monotonic() + pool_s, deadline)
             pool = schedule_pool(cg, cuts, t, _POOL_CAPACITY)
             if pool is None:
                 pool_unsettled.append(t)
                 break
             found = search(cg, pool, until, log, max_nodes)
-            if max_nodes is not None:
-                max_nodes -= found.nodes
             if log is not None:
                 log(
                     f"pool search {time.monotonic() - start:7.2f}s target={t}"
