@@ -52,8 +52,10 @@ _FIRST_DIVE_SHARE, _ROOT_SHARE = 0.6, 0.2
 _STALL_S, _STALL_SHARE = 8.0, 0.15
 #: Branch and price over the schedule pool (before the cut model) at a stall:
 #: at most this many seconds and this share of the budget per target, once per
-#: target; pools of more schedules are not listed.
+#: target, and at most _POOL_TOTAL_SHARE of the budget in all; pools of more
+#: schedules are not listed.
 _POOL_S, _POOL_SHARE, _POOL_CAPACITY = 2.0, 0.05, 100_000
+_POOL_TOTAL_SHARE = 0.15
 #: With one worker the pool search is limited by nodes: this many per second
 #: of its budget (instances 5-7 run at 100-300), wall time 3x as backstop.
 _POOL_NODES_PER_S = 150
@@ -224,11 +226,12 @@ def solve(
        20 dives in a row have not beaten the best roster, and once more when
        the dives end, branch and price over the pool of schedules a cheaper
        roster could use (when it holds at most 100,000; ``min(2 s, 5%)`` of
-       the budget per target, for targets from the lower bound up, never
-       twice for the same target) and then CP-SAT on the compact model with the
-       reduced-cost cuts of the root duals (``min(8 s, 15%)``, halved after an
-       attempt that finds nothing) search for one costing less.  Every such roster is in the
-       pool and survives the cuts, so "none" proves the best roster optimal;
+       the budget per target and 15% in all, for targets from the lower bound
+       up, never twice for the same target) and then CP-SAT on the compact model with
+       the reduced-cost cuts of the root duals (``min(8 s, 15%)``, halved
+       after an attempt that finds nothing) search for one costing less.
+       Every such roster is in the pool and survives the cuts, so "none"
+       proves the best roster optimal;
     3. CP-SAT on the generated columns: the best roster made of them (up to a
        tenth of the budget);
     4. large neighbourhood search (:mod:`optimizer.nrp.lns`) for the rest, on
@@ -291,6 +294,7 @@ def solve(
 
     stall_s = min(_STALL_S, time_limit_s * _STALL_SHARE)
     pool_s = min(_POOL_S, time_limit_s * _POOL_SHARE)
+    pool_left = [time_limit_s * _POOL_TOTAL_SHARE]  # seconds (nodes / rate with one worker)
     # The cuts are built once, so a target the pool search could not settle
     # stays unsettled: it is not tried again.
     pool_unsettled: list[int] = []
@@ -303,31 +307,38 @@ def solve(
         return root_cuts[0][1]
 
     def pool_search(
-        cg: ColumnGeneration, cuts: ReducedCostCuts, roster: list[Schedule], cost: int
-    ) -> tuple[list[Schedule], int, bool]:
+        cg: ColumnGeneration, cuts: ReducedCostCuts, cost: int
+    ) -> tuple[list[Schedule] | None, bool]:
         """Branch and price for rosters costing ``t``, from the lower bound up.
 
         Each target that the search exhausts raises the lower bound by one, so
-        the first roster found is optimal, and so is ``roster`` once ``t``
-        reaches ``cost``.  Returns (best roster, its cost, proven optimal).
+        the first roster found is optimal, and so is the best one (costing
+        ``cost``) once ``t`` reaches it.  Returns (a cheaper roster or None,
+        proven optimal).
         """
         nonlocal target
         t = math.ceil(cuts.bound - 1e-9)
         if target is not None:
             t = max(t, target)
-        while t < cost and t not in pool_unsettled and time.monotonic() < deadline:
+        while t < cost and t not in pool_unsettled and pool_left[0] > 0:
             # Each target gets its own budget: settling one is progress.
+            budget = min(pool_s, pool_left[0])
             max_nodes = None
+            began = time.monotonic()
             if workers == 1:
-                max_nodes = max(1, int(_POOL_NODES_PER_S * pool_s))
-                until = min(time.monotonic() + 3 * pool_s, deadline)
+                max_nodes = max(1, int(_POOL_NODES_PER_S * budget))
+                until = min(began + 3 * budget, deadline)
             else:
-                until = min(time.monotonic() + pool_s, deadline)
+                until = min(began + budget, deadline)
             pool = schedule_pool(cg, cuts, t, _POOL_CAPACITY)
             if pool is None:
                 pool_unsettled.append(t)
                 break
             found = search(cg, pool, until, log, max_nodes)
+            if workers == 1:
+                pool_left[0] -= found.nodes / _POOL_NODES_PER_S
+            else:
+                pool_left[0] -= time.monotonic() - began
             if log is not None:
                 log(
                     f"pool search {time.monotonic() - start:7.2f}s target={t}"
@@ -336,13 +347,13 @@ def solve(
             if found.roster is not None:
                 # Every lower target is exhausted: nothing is cheaper.
                 target = found.cost
-                return found.roster, found.cost, True
+                return found.roster, True
             if not found.exhausted:
                 pool_unsettled.append(t)
                 break
             t += 1
             target = t  # nothing costs less than t
-        return roster, cost, t >= cost
+        return None, t >= cost
 
     def on_stall(
         cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
@@ -350,16 +361,13 @@ def solve(
         """Cheaper rosters from the pool search, then CP-SAT on the cut model."""
         nonlocal stall_s
         cuts = cuts_of(cg, duals)
-        improved: list[Schedule] | None = None
         if cuts is not None:
-            pooled, pooled_cost, proven_here = pool_search(cg, cuts, roster, cost)
-            if pooled_cost < cost:
-                improved, cost = pooled, pooled_cost
+            cheaper, proven_here = pool_search(cg, cuts, cost)
             if proven_here:
-                return improved, True
+                return cheaper, True
         strong, exhausted = cut_model(nm, cuts, cost - 1)
         if strong is None:
-            return improved, exhausted
+            return None, exhausted
         budget = min(stall_s, deadline - time.monotonic())
         name, assignment, found, _ = _full_model(strong, budget, seed, workers, None, target)
         if log is not None:
@@ -367,7 +375,7 @@ def solve(
         if assignment is None:
             if name != "INFEASIBLE":
                 stall_s /= 2
-            return improved, name == "INFEASIBLE"
+            return None, name == "INFEASIBLE"
         return _roster_of(assignment, instance), name == "OPTIMAL"
 
     # 2. Column generation and dives.
