@@ -42,7 +42,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from optimizer.nrp.columns import ColumnGeneration, Schedule, roster_cost
-from optimizer.nrp.pricing import schedules_within
+from optimizer.nrp.pricing import keep_best, schedules_within
 from optimizer.nrp.reduced_cost import ReducedCostCuts
 
 __all__ = [
@@ -197,20 +197,8 @@ def _pool_price(
                 legal = False
                 break
             rc -= duals[d, c]
-        if not legal:
-            continue
-        pos = found
-        while pos > 0 and best_rc[pos - 1] > rc:
-            pos -= 1
-        if pos >= n_best:
-            continue
-        for q in range(min(found, n_best - 1), pos, -1):
-            best_rc[q] = best_rc[q - 1]
-            best_idx[q] = best_idx[q - 1]
-        best_rc[pos] = rc
-        best_idx[pos] = i
-        if found < n_best:
-            found += 1
+        if legal:
+            found = keep_best(best_rc, best_idx, found, rc, i)
     return best_idx[:found], best_rc[:found]
 
 

@@ -98,16 +98,7 @@ class CpSatPricer:
     """
 
     def __init__(self, instance: NrpInstance, e: int) -> None:
-        emp = instance.staff[e]
-        sub = dataclasses.replace(
-            instance,
-            staff=(emp,),
-            days_off={emp.id: instance.days_off.get(emp.id, ())},
-            on_requests=(),
-            off_requests=(),
-            cover=(),
-        )
-        self.nm: NrpModel = build_model(sub)
+        self.nm: NrpModel = build_model(instance.alone(e))
         self.horizon = instance.horizon
         self.cells = [(d, k, v) for (_, d, k), v in self.nm.x.items()]
 

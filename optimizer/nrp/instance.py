@@ -7,6 +7,7 @@ horizon is a Monday.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +170,30 @@ class NrpInstance:
     def staff_ids(self) -> tuple[str, ...]:
         """Employee identifiers in file order."""
         return tuple(s.id for s in self.staff)
+
+    def alone(self, e: int) -> NrpInstance:
+        """Employee ``e`` alone: its rules and fixed days off, no requests and no cover.
+
+        Parameters
+        ----------
+        e : int
+            Employee index (file order).
+
+        Returns
+        -------
+        NrpInstance
+            A one-employee instance whose feasible rosters are that employee's
+            legal schedules.
+        """
+        emp = self.staff[e]
+        return dataclasses.replace(
+            self,
+            staff=(emp,),
+            days_off={emp.id: self.days_off.get(emp.id, ())},
+            on_requests=(),
+            off_requests=(),
+            cover=(),
+        )
 
     @property
     def weeks(self) -> int:

@@ -41,6 +41,7 @@ __all__ = [
     "employee_rules",
     "enumerate_kernel",
     "enumerate_reference",
+    "keep_best",
     "price_kernel",
     "price_reference",
     "schedules_within",
@@ -309,6 +310,30 @@ def _is_final(idx: int, layout: tuple[int, ...]) -> bool:
     return (idx % layout[_L_S_WEEK]) // layout[_L_S_UNITS] >= layout[_L_MIN_UNITS]
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def keep_best(best_cost: np.ndarray, best_idx: np.ndarray, m: int, value: float, idx: int) -> int:
+    """Insert ``(value, idx)`` into the first ``m`` entries of two sorted short lists.
+
+    The lists (capacity ``len(best_cost)``) stay sorted by value, ties by the
+    lower index; an entry beyond the capacity is dropped.  Returns the new
+    number of entries.
+    """
+    n_best = best_cost.shape[0]
+    pos = m
+    while pos > 0 and (
+        best_cost[pos - 1] > value or (best_cost[pos - 1] == value and best_idx[pos - 1] > idx)
+    ):
+        pos -= 1
+    if pos >= n_best:
+        return m
+    for q in range(min(m, n_best - 1), pos, -1):
+        best_cost[q] = best_cost[q - 1]
+        best_idx[q] = best_idx[q - 1]
+    best_cost[pos] = value
+    best_idx[pos] = idx
+    return m + 1 if m < n_best else m
+
+
 def _price(
     weight: np.ndarray,
     allowed: np.ndarray,
@@ -397,20 +422,7 @@ def _price(
         if not _is_final(idx, layout):
             continue
         value = cost[idx]
-        pos = m
-        while pos > 0 and (
-            best_cost[pos - 1] > value or (best_cost[pos - 1] == value and best_idx[pos - 1] > idx)
-        ):
-            pos -= 1
-        if pos >= n_best:
-            continue
-        for q in range(min(m, n_best - 1), pos, -1):
-            best_cost[q] = best_cost[q - 1]
-            best_idx[q] = best_idx[q - 1]
-        best_cost[pos] = value
-        best_idx[pos] = idx
-        if m < n_best:
-            m += 1
+        m = keep_best(best_cost, best_idx, m, value, idx)
     schedules = np.full((m, horizon), -1, dtype=np.int64)
     costs = np.empty(m)
     for r in range(m):

@@ -11,7 +11,6 @@ against a brute-force scan, compiled and plain-Python alike.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import time
 
@@ -87,15 +86,7 @@ SECTION_COVER
 
 def _legal_schedules(instance, e: int) -> list[tuple[int, ...]]:
     """Every schedule of employee ``e`` that the evaluator accepts (the employee alone)."""
-    emp = instance.staff[e]
-    alone = dataclasses.replace(
-        instance,
-        staff=(emp,),
-        days_off={emp.id: instance.days_off.get(emp.id, ())},
-        on_requests=(),
-        off_requests=(),
-        cover=(),
-    )
+    alone = instance.alone(e)
     shifts = instance.shifts
     return [
         pattern
