@@ -52,6 +52,7 @@ __all__ = [
     "Schedule",
     "dive",
     "integer_master",
+    "master_column",
     "roster_cost",
 ]
 
@@ -81,6 +82,30 @@ _GLOP_PARAMETERS = "use_preprocessing: false use_dual_simplex: true"
 _STALL_DIVES = 20
 #: Schedules returned per pricing call by the dynamic programme.
 _DP_COLUMNS = 5
+
+
+def master_column(
+    lp: pywraplp.Solver,
+    convexity: pywraplp.Constraint,
+    cover: dict[tuple[int, int], pywraplp.Constraint],
+    sched: Schedule,
+    cost: float,
+) -> pywraplp.Variable:
+    """Add one schedule's column to a master LP and return its variable.
+
+    The column has coefficient 1 in its employee's ``convexity`` row and in the
+    ``cover[day, shift]`` row of every shift it works, objective ``cost`` and no
+    upper bound (convexity implies ``lam <= 1``; a bound would take a dual of
+    its own and break the reduced costs and the Lagrangian bound).
+    """
+    var = lp.NumVar(0, lp.infinity(), "")
+    convexity.SetCoefficient(var, 1)
+    for d, k in enumerate(sched):
+        row = cover.get((d, k)) if k >= 0 else None
+        if row is not None:
+            row.SetCoefficient(var, 1)
+    lp.Objective().SetCoefficient(var, cost)
+    return var
 
 
 class CpSatPricer:
@@ -252,20 +277,17 @@ class ColumnGeneration:
         """Request penalty of employee ``e`` working ``sched``."""
         return self.constant[e] + round(self._cell_cost_array[e][self._days, sched].sum())
 
+    def costs(self, e: int, schedules: np.ndarray) -> np.ndarray:
+        """Request penalty of employee ``e`` for each row of ``schedules`` (m, horizon; -1 off)."""
+        # The day-off column of the cell costs is zero, and -1 reads it.
+        return self.constant[e] + self._cell_cost_array[e][self._days, schedules].sum(axis=1)
+
     def add_column(self, e: int, sched: Schedule) -> bool:
         """Add a schedule for employee ``e``; False if it is already present."""
         if sched in self.known[e]:
             return False
         self.known[e].add(sched)
-        # No upper bound: convexity implies lam <= 1, and a bound would take a dual
-        # of its own, breaking the reduced costs and the Lagrangian bound.
-        var = self.lp.NumVar(0, self.lp.infinity(), "")
-        self.convexity[e].SetCoefficient(var, 1)
-        for d, k in enumerate(sched):
-            row = self.cover.get((d, k)) if k >= 0 else None
-            if row is not None:
-                row.SetCoefficient(var, 1)
-        self.lp.Objective().SetCoefficient(var, self.cost(e, sched))
+        var = master_column(self.lp, self.convexity[e], self.cover, sched, self.cost(e, sched))
         self.columns[e].append(sched)
         self.lam[e].append(var)
         return True

@@ -294,7 +294,7 @@ def solve(
 
     stall_s = min(_STALL_S, time_limit_s * _STALL_SHARE)
     pool_s = min(_POOL_S, time_limit_s * _POOL_SHARE)
-    pool_left = [time_limit_s * _POOL_TOTAL_SHARE]  # seconds (nodes / rate with one worker)
+    pool_left = time_limit_s * _POOL_TOTAL_SHARE  # seconds (nodes / rate with one worker)
     # The cuts are built once, so a target the pool search could not settle
     # stays unsettled: it is not tried again.
     pool_unsettled: list[int] = []
@@ -316,13 +316,13 @@ def solve(
         ``cost``) once ``t`` reaches it.  Returns (a cheaper roster or None,
         proven optimal).
         """
-        nonlocal target
+        nonlocal target, pool_left
         t = math.ceil(cuts.bound - 1e-9)
         if target is not None:
             t = max(t, target)
-        while t < cost and t not in pool_unsettled and pool_left[0] > 0:
+        while t < cost and t not in pool_unsettled and pool_left > 0:
             # Each target gets its own budget: settling one is progress.
-            budget = min(pool_s, pool_left[0])
+            budget = min(pool_s, pool_left)
             max_nodes = None
             began = time.monotonic()
             if workers == 1:
@@ -336,9 +336,9 @@ def solve(
                 break
             found = search(cg, pool, until, log, max_nodes)
             if workers == 1:
-                pool_left[0] -= found.nodes / _POOL_NODES_PER_S
+                pool_left -= found.nodes / _POOL_NODES_PER_S
             else:
-                pool_left[0] -= time.monotonic() - began
+                pool_left -= time.monotonic() - began
             if log is not None:
                 log(
                     f"pool search {time.monotonic() - start:7.2f}s target={t}"
