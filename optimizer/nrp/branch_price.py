@@ -46,10 +46,13 @@ from optimizer.nrp.pricing import keep_best, schedules_within
 from optimizer.nrp.reduced_cost import ReducedCostCuts
 
 __all__ = [
+    "PoolMaster",
     "PoolSearch",
     "SchedulePool",
+    "capped",
     "pool_price_kernel",
     "pool_price_reference",
+    "relax_node",
     "schedule_pool",
     "search",
 ]
@@ -66,6 +69,8 @@ _RC_EPS, _FRAC_EPS = 1e-6, 1e-6
 _ARTIFICIAL_COST = 1e7
 #: Nodes between progress lines.
 _LOG_EVERY = 1000
+#: GLOP for the search: dual simplex suits its nodes, which differ from their
+#: parent by a few bounds.
 _GLOP_PARAMETERS = "use_preprocessing: false use_dual_simplex: true"
 
 #: A branching decision: ``(employee, day, choice, worked)`` fixes a cell
@@ -105,7 +110,11 @@ class SchedulePool:
 
 
 def schedule_pool(
-    cg: ColumnGeneration, cuts: ReducedCostCuts, target: int, capacity: int
+    cg: ColumnGeneration,
+    cuts: ReducedCostCuts,
+    target: int,
+    capacity: int,
+    cap: int | None = None,
 ) -> SchedulePool | None:
     """List every schedule a roster costing at most ``target`` can use.
 
@@ -119,6 +128,10 @@ def schedule_pool(
         Roster cost.
     capacity : int
         Most schedules to list over all employees.
+    cap : int, optional
+        List only schedules whose excess (``rc_e - m_e``, units of
+        ``1 / cuts.scale``) is at most ``cap``: a pool for a heuristic search,
+        no longer complete when ``cap`` is below the gap.
 
     Returns
     -------
@@ -127,6 +140,7 @@ def schedule_pool(
         costing ``target``), or ``None`` when it would exceed ``capacity``.
     """
     gap = cuts.gap_units(target)
+    spend = gap if cap is None else min(gap, cap)
     schedules, penalty, excess = [], [], []
     left = capacity
     for e, pricer in enumerate(cg.pricers):
@@ -134,7 +148,7 @@ def schedule_pool(
             schedules.append(np.empty((0, cg.instance.horizon), dtype=np.int8))
             excess.append(np.empty(0, dtype=np.int64))
         else:
-            limit = cuts.minimum[e] + gap - cuts.constant[e]
+            limit = cuts.minimum[e] + spend - cuts.constant[e]
             weight = cuts.weights[e].astype(np.float64)
             found = schedules_within(pricer.rules, weight, limit, left)
             if found is None:
@@ -144,6 +158,18 @@ def schedule_pool(
             left -= len(found[0])
         penalty.append(cg.costs(e, schedules[-1]))
     return SchedulePool(target, schedules, penalty, excess, cuts.scale)
+
+
+def capped(pool: SchedulePool, cap: int) -> SchedulePool:
+    """The schedules of ``pool`` whose excess is at most ``cap`` (units of ``1 / pool.scale``)."""
+    keep = [x <= cap for x in pool.excess]
+    return SchedulePool(
+        pool.target,
+        [s[k] for s, k in zip(pool.schedules, keep, strict=True)],
+        [p[k] for p, k in zip(pool.penalty, keep, strict=True)],
+        [x[k] for x, k in zip(pool.excess, keep, strict=True)],
+        pool.scale,
+    )
 
 
 def _pool_price(
@@ -201,17 +227,19 @@ pool_price_reference = _pool_price
 pool_price_kernel = numba.njit(cache=True, nogil=True)(_pool_price)
 
 
-class _Master:
+class PoolMaster:
     """The master LP over pool columns, re-solved under each node's decisions."""
 
-    def __init__(self, cg: ColumnGeneration, pool: SchedulePool) -> None:
+    def __init__(
+        self, cg: ColumnGeneration, pool: SchedulePool, glop_parameters: str = _GLOP_PARAMETERS
+    ) -> None:
         inst = cg.instance
         self.pool = pool
         self.n_staff = cg.n_staff
         self.horizon = inst.horizon
         self.n_choices = cg.n_shifts + 1
         lp = pywraplp.Solver.CreateSolver("GLOP")
-        lp.SetSolverSpecificParametersAsString(_GLOP_PARAMETERS)
+        lp.SetSolverSpecificParametersAsString(glop_parameters)
         self.lp = lp
         objective = lp.Objective()
         objective.SetMinimization()
@@ -381,8 +409,8 @@ def _node_allowed(
     return allowed, counts
 
 
-def _relax(
-    master: _Master,
+def relax_node(
+    master: PoolMaster,
     allowed: np.ndarray,
     counts: dict[tuple[int, int], tuple[float, float]],
     cutoff: float,
@@ -449,7 +477,7 @@ def search(
     n_staff, horizon, n_choices = cg.n_staff, cg.instance.horizon, cg.n_shifts + 1
     if any(len(s) == 0 for s in pool.schedules):
         return PoolSearch(None, None, True, 0, pool.size)
-    master = _Master(cg, pool)
+    master = PoolMaster(cg, pool)
     base = np.ones((n_staff, horizon, n_choices), dtype=np.bool_)
     cutoff = pool.target + 1e-6
     heap: list[tuple[float, int, tuple[Decision, ...]]] = [(-math.inf, 0, ())]
@@ -467,7 +495,7 @@ def search(
             if time.monotonic() > deadline or (max_nodes is not None and nodes >= max_nodes):
                 return PoolSearch(None, None, False, nodes, pool.size)
             allowed, counts = _node_allowed(base, decisions)
-            status, value = _relax(master, allowed, counts, cutoff, deadline)
+            status, value = relax_node(master, allowed, counts, cutoff, deadline)
             nodes += 1
             if status == "unknown":
                 complete = False
@@ -512,7 +540,7 @@ def search(
     return PoolSearch(None, None, complete, nodes, pool.size)
 
 
-def _branching_count(master: _Master) -> tuple[tuple[int, int], float] | None:
+def _branching_count(master: PoolMaster) -> tuple[tuple[int, int], float] | None:
     """The most fractional cover count of the last LP solution, or ``None``."""
     best, best_key, best_n = _FRAC_EPS, None, 0.0
     for key, n in sorted(master.counts().items()):
@@ -523,7 +551,7 @@ def _branching_count(master: _Master) -> tuple[tuple[int, int], float] | None:
 
 
 def _branching_cell(
-    master: _Master, n_staff: int, horizon: int, n_choices: int
+    master: PoolMaster, n_staff: int, horizon: int, n_choices: int
 ) -> tuple[int, int, int] | None:
     """The fractional (employee, day, choice) of largest value, or ``None`` if integral."""
     best: tuple[float, int, int, int] | None = None

@@ -11,15 +11,18 @@ what time is left.  Whenever the dives stall, two exact searches look for a
 cheaper roster among those the root duals allow
 (:mod:`optimizer.nrp.reduced_cost`): branch and price over the listed
 schedules such a roster could use (:mod:`optimizer.nrp.branch_price`), when
-they are few enough, then CP-SAT on the compact model with the reduced-cost
+they are few enough, and CP-SAT on the compact model with the reduced-cost
 cuts.  Both keep every roster that could beat the best one, so when either
-runs out of candidates the best one is proven optimal.  The returned roster is
-always re-scored by the independent evaluator (:mod:`optimizer.nrp.evaluate`).
+runs out of candidates the best one is proven optimal.  Between the two,
+randomised dives over capped pools (:mod:`optimizer.nrp.pool_dive`) look for
+a cheaper roster fast.  The returned roster is always re-scored by the
+independent evaluator (:mod:`optimizer.nrp.evaluate`).
 """
 
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,11 +32,12 @@ from ortools.sat.python import cp_model
 
 from optimizer.nrp.best_known import best_known_for
 from optimizer.nrp.branch_price import schedule_pool, search
-from optimizer.nrp.columns import ColumnGeneration, Schedule, dive, integer_master
+from optimizer.nrp.columns import ColumnGeneration, Schedule, dive, integer_master, roster_cost
 from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.formulation import Grid, NrpModel, build_model, objective_expression
 from optimizer.nrp.instance import NrpInstance
 from optimizer.nrp.lns import Assignment, assignment_from_values, improve
+from optimizer.nrp.pool_dive import list_dive_pools, pool_dives
 from optimizer.nrp.reduced_cost import ReducedCostCuts, cut_model, reduced_cost_cuts
 
 __all__ = ["NrpResult", "build_model", "solve"]
@@ -59,6 +63,16 @@ _POOL_TOTAL_SHARE = 0.15
 #: With one worker the pool search is limited by nodes: this many per second
 #: of its budget (instances 5-7 run at 100-300), wall time 3x as backstop.
 _POOL_NODES_PER_S = 150
+#: Randomised dives over capped pools (:mod:`optimizer.nrp.pool_dive`) after
+#: the pool search, for rosters one below the best and on down: at most
+#: _POOL_DIVE_S seconds and _POOL_DIVE_TARGET_SHARE of the budget per target,
+#: _POOL_DIVE_SHARE in all; with one worker, _POOL_DIVES_PER_S dives per
+#: second of that (Instance7 runs 5-9).
+_POOL_DIVE_S, _POOL_DIVE_TARGET_SHARE, _POOL_DIVE_SHARE = 5.0, 0.08, 0.3
+_POOL_DIVES_PER_S = 6
+#: Dives slow down as their pool grows: the cap is the widest share of the gap
+#: whose pool holds at most this many schedules (see list_dive_pools).
+_POOL_DIVE_CAPACITY = 50_000
 
 
 def _lns_iterations(seconds: float) -> int:
@@ -223,15 +237,24 @@ def solve(
        which give the root lower bound and rosters (until ``column_fraction``
        of the budget; when the root relaxation or the first dive is too slow,
        CP-SAT on the compact model gets half of what is left instead).  When
-       20 dives in a row have not beaten the best roster, and once more when
-       the dives end, branch and price over the pool of schedules a cheaper
-       roster could use (when it holds at most 100,000; ``min(2 s, 5%)`` of
-       the budget per target and 15% in all, for targets from the lower bound
-       up, never twice for the same target) and then CP-SAT on the compact model with
-       the reduced-cost cuts of the root duals (``min(8 s, 15%)``, halved
-       after an attempt that finds nothing) search for one costing less.
-       Every such roster is in the pool and survives the cuts, so "none"
-       proves the best roster optimal;
+       8 dives in a row have not beaten the best roster, and once more when
+       the dives end:
+
+       * branch and price over the pool of schedules a cheaper roster could
+         use (when it holds at most 100,000; ``min(2 s, 5%)`` of the budget
+         per target and 15% in all, for targets from the lower bound up,
+         never twice for the same target);
+       * randomised dives over pools capped at shares of the gap for rosters
+         one below the best, then one below that (``min(5 s, 8%)`` per
+         target, 30% in all, shared with the dives after phase 2);
+       * CP-SAT on the compact model with the reduced-cost cuts of the root
+         duals (``min(8 s, 15%)``, halved after an attempt that finds
+         nothing).
+
+       Every roster cheaper than the best is in the pool and survives the
+       cuts, so "none" from either exact search proves the best roster
+       optimal.  What is left of the capped-pool dives' 30% then goes to more
+       of them from the best roster;
     3. CP-SAT on the generated columns: the best roster made of them (up to a
        tenth of the budget);
     4. large neighbourhood search (:mod:`optimizer.nrp.lns`) for the rest, on
@@ -355,16 +378,62 @@ def solve(
             target = t  # nothing costs less than t
         return None, t >= cost
 
+    dive_s = min(_POOL_DIVE_S, time_limit_s * _POOL_DIVE_TARGET_SHARE)
+    dive_left = time_limit_s * _POOL_DIVE_SHARE  # seconds (dives / rate with one worker)
+    dive_rng = random.Random(seed)
+
+    def pool_dive(
+        cg: ColumnGeneration, cuts: ReducedCostCuts, cost: int, per_target: float
+    ) -> list[Schedule] | None:
+        """Dives over capped pools for a roster below ``cost``, then below that, ...
+
+        Each target gets at most ``per_target`` seconds.  Returns the cheapest
+        roster found, or None.
+        """
+        nonlocal dive_left
+        found: list[Schedule] | None = None
+        t = cost - 1
+        while dive_left > 0 and (target is None or t >= target):
+            pools = list_dive_pools(cg, cuts, t, _POOL_DIVE_CAPACITY)
+            if not pools:
+                break
+            began = time.monotonic()
+            budget = min(per_target, dive_left)
+            max_dives = None
+            until = min(began + budget, deadline)
+            if workers == 1:
+                max_dives = max(1, int(_POOL_DIVES_PER_S * budget))
+                until = min(began + 3 * budget, deadline)
+            dived_here = pool_dives(cg, pools, until, dive_rng, max_dives, log)
+            if workers == 1:
+                dive_left -= dived_here.dives / _POOL_DIVES_PER_S
+            else:
+                dive_left -= time.monotonic() - began
+            if log is not None:
+                log(
+                    f"pool dives {time.monotonic() - start:7.2f}s target={t}"
+                    f" schedules={pools[0].size} dives={dived_here.dives} obj={dived_here.cost}"
+                )
+            if dived_here.roster is None:
+                break
+            found = dived_here.roster
+            t = dived_here.cost - 1
+        return found
+
     def on_stall(
         cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
     ) -> tuple[list[Schedule] | None, bool]:
-        """Cheaper rosters from the pool search, then CP-SAT on the cut model."""
+        """Cheaper rosters from the pool search, the pool dives, then CP-SAT on the cut model."""
         nonlocal stall_s
         cuts = cuts_of(cg, duals)
         if cuts is not None:
             cheaper, proven_here = pool_search(cg, cuts, cost)
             if proven_here:
                 return cheaper, True
+            cheaper = pool_dive(cg, cuts, cost, dive_s)
+            if cheaper is not None:
+                cheaper_cost = roster_cost(cg, cheaper)
+                return cheaper, target is not None and cheaper_cost <= target
         strong, exhausted = cut_model(nm, cuts, cost - 1)
         if strong is None:
             return None, exhausted
@@ -402,6 +471,16 @@ def solve(
             best, best_cost = _assignment_of(dived.roster, instance.horizon), dived.cost
         if dived.proven:
             target = best_cost
+
+        # What is left of the pool dives' budget: more dives from the best roster.
+        if dived.root_duals is not None and not proven():
+            cuts = cuts_of(dived.generator, dived.root_duals)
+            if cuts is not None:
+                left = min(dive_left, deadline - time.monotonic())
+                roster = pool_dive(dived.generator, cuts, best_cost, left)
+                if roster is not None:
+                    best = _assignment_of(roster, instance.horizon)
+                    best_cost = roster_cost(dived.generator, roster)
 
         # 3. The best combination of the generated columns.
         if dived.completed and not proven():

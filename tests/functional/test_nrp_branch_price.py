@@ -12,6 +12,7 @@ against a brute-force scan, compiled and plain-Python alike.
 from __future__ import annotations
 
 import itertools
+import random
 import time
 
 import numpy as np
@@ -22,6 +23,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.nrp import instance_path, read_instance
 from optimizer.nrp.branch_price import (
+    capped,
     pool_price_kernel,
     pool_price_reference,
     schedule_pool,
@@ -31,6 +33,7 @@ from optimizer.nrp.columns import ColumnGeneration
 from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.formulation import build_model, roster_from_values
 from optimizer.nrp.instance import parse_instance
+from optimizer.nrp.pool_dive import dive_pools, list_dive_pools, pool_dives
 from optimizer.nrp.reduced_cost import reduced_cost_cuts
 
 OPTIMUM_1 = 607
@@ -225,3 +228,91 @@ def test_pool_pricing_matches_brute_force(seed: int, n_best: int) -> None:
         assert [(float(r), int(i)) for r, i in zip(reduced, index, strict=True)] == [
             (float(r), i) for r, i in expected
         ]
+
+
+# -- capped pools and pool dives ------------------------------------------------
+
+
+def test_listing_with_a_cap_equals_filtering_the_full_pool(instance_1) -> None:
+    _, cg, cuts = instance_1
+    target = OPTIMUM_1 + 2
+    full = schedule_pool(cg, cuts, target, 1_000_000)
+    gap = cuts.gap_units(target)
+    for cap in (0, gap // 3, gap // 2, gap, 10 * gap):
+        listed = schedule_pool(cg, cuts, target, 1_000_000, cap=cap)
+        filtered = capped(full, cap)
+        assert listed.size == filtered.size <= full.size
+        for e in range(cg.n_staff):
+            assert {tuple(r) for r in listed.schedules[e].tolist()} == {
+                tuple(r) for r in filtered.schedules[e].tolist()
+            }
+            assert filtered.excess[e].size == 0 or filtered.excess[e].max() <= min(cap, gap)
+            # Every schedule of the full pool within the cap is kept.
+            assert (full.excess[e] <= cap).sum() == len(filtered.schedules[e])
+    assert capped(full, gap).size == full.size
+
+
+def test_dive_pools_are_nested_and_distinct(instance_1) -> None:
+    _, cg, cuts = instance_1
+    target = OPTIMUM_1 + 2
+    gap = cuts.gap_units(target)
+    full = schedule_pool(cg, cuts, target, 1_000_000)
+    pools = dive_pools(full, gap, (1.0, 1.0, 0.5, 0.0))
+    sizes = [p.size for p in pools]
+    # The repeated share is dropped; the others shrink.
+    assert len(pools) == 3 and sizes[0] == full.size and sizes[0] > sizes[1] > sizes[2]
+    for wide, narrow, cap in zip(pools[:-1], pools[1:], (gap // 2, 0), strict=True):
+        for e in range(cg.n_staff):
+            # Every employee keeps its least-reduced-cost schedules (excess 0).
+            assert len(narrow.schedules[e]) > 0 and narrow.excess[e].max() <= cap
+            assert {tuple(r) for r in narrow.schedules[e].tolist()} <= {
+                tuple(r) for r in wide.schedules[e].tolist()
+            }
+
+
+def test_dive_pools_are_listed_at_the_widest_cap_that_fits(instance_1) -> None:
+    _, cg, cuts = instance_1
+    target = 570  # near the bound (558): every share below caps the pool differently
+    gap = cuts.gap_units(target)
+    full = schedule_pool(cg, cuts, target, 1_000_000)
+    at = {share: capped(full, int(share * gap)).size for share in (1.0, 0.7, 0.5, 0.35, 0.25)}
+    assert at[1.0] > at[0.7] > at[0.5] > at[0.35] > at[0.25]
+    assert [p.size for p in list_dive_pools(cg, cuts, target, at[1.0])][0] == at[1.0]
+    # One schedule short of the whole pool: the widest is the 0.7 cap.
+    narrower = list_dive_pools(cg, cuts, target, at[1.0] - 1)
+    assert narrower[0].size == at[0.7] and narrower[-1].size == at[0.35]
+    # Room for less than the 0.35 cap: one pool, capped at the first narrow share that fits.
+    alone = list_dive_pools(cg, cuts, target, at[0.35] - 1)
+    assert len(alone) == 1 and alone[0].size <= at[0.25]
+    assert list_dive_pools(cg, cuts, int(np.ceil(cuts.bound)) - 1, 10**6) == []
+
+
+def test_pool_dives_reach_the_optimum_of_the_tiny_instance(tiny_optimum: int) -> None:
+    cg = _root(TINY)
+    cuts = reduced_cost_cuts(cg, cg.cover_duals())
+    pool = schedule_pool(cg, cuts, tiny_optimum, 100_000)
+    found = pool_dives(cg, [pool], time.monotonic() + 60, random.Random(1), max_dives=200)
+    assert found.roster is not None and found.cost == tiny_optimum and found.dives <= 200
+    ev = evaluate(TINY, _grid(TINY, found.roster))
+    assert ev.feasible and ev.objective == tiny_optimum
+
+
+def test_pool_dives_never_return_a_roster_above_the_target(tiny_optimum: int) -> None:
+    # Nothing costs less than the optimum, so every dive must come back empty.
+    cg = _root(TINY)
+    cuts = reduced_cost_cuts(cg, cg.cover_duals())
+    # The bound is below optimum - 1 (see above): every employee has schedules.
+    pool = schedule_pool(cg, cuts, tiny_optimum - 1, 100_000)
+    assert all(len(s) > 0 for s in pool.schedules)
+    found = pool_dives(cg, [pool], time.monotonic() + 60, random.Random(2), max_dives=50)
+    assert found.roster is None and found.cost is None and found.dives == 50
+
+
+def test_pool_dives_reach_607_on_instance_1(instance_1) -> None:
+    inst, cg, cuts = instance_1
+    gap = cuts.gap_units(OPTIMUM_1)
+    pools = dive_pools(schedule_pool(cg, cuts, OPTIMUM_1, 1_000_000), gap)
+    found = pool_dives(cg, pools, time.monotonic() + 60, random.Random(1), max_dives=300)
+    assert found.cost == OPTIMUM_1
+    ev = evaluate(inst, _grid(inst, found.roster))
+    assert ev.feasible and ev.objective == OPTIMUM_1
