@@ -1,9 +1,11 @@
 """Benchmark instances: solve time of Instance1, pricing speed on Instance7,
 CP-SAT on the reduced-cost cut model against the plain compact model on Instance6,
-and branch and price over the schedule pool against the cut model on Instance5."""
+branch and price over the schedule pool against the cut model on Instance5, and
+dives over capped pools against the column-generation dives on Instance7."""
 
 from __future__ import annotations
 
+import random
 import time
 
 import numpy as np
@@ -13,8 +15,9 @@ from ortools.sat.python import cp_model
 from benchmarks.workloads import SMOKE
 from optimizer.nrp import instance_path, read_instance, solve
 from optimizer.nrp.branch_price import schedule_pool, search
-from optimizer.nrp.columns import ColumnGeneration, CpSatPricer
+from optimizer.nrp.columns import ColumnGeneration, CpSatPricer, _dive_once, roster_cost
 from optimizer.nrp.formulation import build_model, objective_expression
+from optimizer.nrp.pool_dive import list_dive_pools, pool_dives
 from optimizer.nrp.pricing import DpPricer
 from optimizer.nrp.reduced_cost import cut_model, reduced_cost_cuts
 
@@ -172,4 +175,57 @@ def test_bench_nrp_pool_search(benchmark) -> None:
         f"\ninstance 5 nothing at most {target}: pool search {pool_s:.2f} s"
         f" ({pool.size} schedules, {found.nodes} nodes), cut model {cp_s:.1f} s"
         f" ({cp_status}), {cp_s / pool_s:.0f}x{bound}"
+    )
+
+
+def test_bench_nrp_pool_dives(benchmark) -> None:
+    """Find a roster of Instance7 costing 1056 (its best known) from the root.
+
+    Dives over capped schedule pools (listing included in the timing) against
+    the column-generation dives (random restarts from the root abandoned once
+    they cannot reach the target), the search they run beside; one worker
+    each, from the same converged root.  The column dives are capped at 90 s
+    (15 s in smoke mode): the ratio is then a lower bound.
+    """
+    path = instance_path(7)
+    if not path.exists():
+        pytest.skip("benchmark data not available")
+    inst = read_instance(path)
+    target = 1056
+    cg = ColumnGeneration(inst, workers=1, seed=1)
+    cg.add_initial_columns(None)
+    assert cg.run(time.monotonic() + 60, None).converged
+    cuts = reduced_cost_cuts(cg, cg.cover_duals())
+
+    def run_pool():
+        pools = list_dive_pools(cg, cuts, target, 50_000)
+        return pools, pool_dives(cg, pools, time.monotonic() + 120, random.Random(1))
+
+    pools, found = benchmark.pedantic(run_pool, rounds=1, iterations=1)
+    pool_s = benchmark.stats.stats.min
+    assert found.cost is not None and found.cost <= target
+    assert roster_cost(cg, found.roster) == found.cost
+    cap_s = 15.0 if SMOKE else 90.0
+    rng = random.Random(1)
+    began = time.monotonic()
+    peer_cost, peer_dives = None, 0
+    while peer_cost is None and time.monotonic() - began < cap_s:
+        roster = _dive_once(cg, began + cap_s, None, rng, target + 1e-6)
+        peer_dives += 1
+        if roster is not None:
+            peer_cost = roster_cost(cg, roster)
+    cg.unfix_all()
+    peer_s = time.monotonic() - began
+    benchmark.extra_info["pool_schedules"] = [p.size for p in pools]
+    benchmark.extra_info["pool_dives"] = found.dives
+    benchmark.extra_info["pool_dives_s"] = pool_s
+    benchmark.extra_info["column_dives"] = peer_dives
+    benchmark.extra_info["column_dives_s"] = peer_s
+    benchmark.extra_info["column_dives_cost"] = peer_cost
+    benchmark.extra_info["speedup"] = peer_s / pool_s
+    bound = "" if peer_cost is not None else " (capped: at least)"
+    print(
+        f"\ninstance 7 at most {target}: pool dives {pool_s:.1f} s ({found.dives} dives over"
+        f" {[p.size for p in pools]} schedules), column dives {peer_s:.1f} s ({peer_dives} dives,"
+        f" {'none' if peer_cost is None else peer_cost}), {peer_s / pool_s:.1f}x{bound}"
     )

@@ -423,28 +423,34 @@ def solve(
     def on_stall(
         cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
     ) -> tuple[list[Schedule] | None, bool]:
-        """Cheaper rosters from the pool search, the pool dives, then CP-SAT on the cut model."""
+        """Cheaper rosters from the pool search, the pool dives, then CP-SAT on the cut model.
+
+        A roster from the pool dives becomes the one the cut model tries to
+        beat (or proves optimal).
+        """
         nonlocal stall_s
+        cheaper: list[Schedule] | None = None
         cuts = cuts_of(cg, duals)
         if cuts is not None:
-            cheaper, proven_here = pool_search(cg, cuts, cost)
+            found, proven_here = pool_search(cg, cuts, cost)
             if proven_here:
-                return cheaper, True
-            cheaper = pool_dive(cg, cuts, cost, dive_s)
-            if cheaper is not None:
-                cheaper_cost = roster_cost(cg, cheaper)
-                return cheaper, target is not None and cheaper_cost <= target
+                return found, True
+            found = pool_dive(cg, cuts, cost, dive_s)
+            if found is not None:
+                cheaper, cost = found, roster_cost(cg, found)
+                if target is not None and cost <= target:
+                    return cheaper, True
         strong, exhausted = cut_model(nm, cuts, cost - 1)
         if strong is None:
-            return None, exhausted
+            return cheaper, exhausted
         budget = min(stall_s, deadline - time.monotonic())
-        name, assignment, found, _ = _full_model(strong, budget, seed, workers, None, target)
+        name, assignment, found_cost, _ = _full_model(strong, budget, seed, workers, None, target)
         if log is not None:
-            log(f"cut model {time.monotonic() - start:7.2f}s status={name} obj={found}")
+            log(f"cut model {time.monotonic() - start:7.2f}s status={name} obj={found_cost}")
         if assignment is None:
             if name != "INFEASIBLE":
                 stall_s /= 2
-            return None, name == "INFEASIBLE"
+            return cheaper, name == "INFEASIBLE"
         return _roster_of(assignment, instance), name == "OPTIMAL"
 
     # 2. Column generation and dives.
