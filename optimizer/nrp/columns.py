@@ -79,7 +79,7 @@ _POOL_LIMIT, _POOL_KEEP = 60, 30
 #: after bound changes.
 _GLOP_PARAMETERS = "use_preprocessing: false use_dual_simplex: true"
 #: Dives without a better roster after which :func:`dive` calls its ``on_stall``.
-_STALL_DIVES = 8
+_STALL_DIVES = 3
 #: Schedules returned per pricing call by the dynamic programme.
 _DP_COLUMNS = 5
 

@@ -237,7 +237,7 @@ def solve(
        which give the root lower bound and rosters (until ``column_fraction``
        of the budget; when the root relaxation or the first dive is too slow,
        CP-SAT on the compact model gets half of what is left instead).  When
-       8 dives in a row have not beaten the best roster, and once more when
+       3 dives in a row have not beaten the best roster, and once more when
        the dives end:
 
        * branch and price over the pool of schedules a cheaper roster could
@@ -394,10 +394,11 @@ def solve(
         found: list[Schedule] | None = None
         t = cost - 1
         while dive_left > 0 and (target is None or t >= target):
+            began = time.monotonic()  # the listing counts against the budget
             pools = list_dive_pools(cg, cuts, t, _POOL_DIVE_CAPACITY)
             if not pools:
+                dive_left -= time.monotonic() - began if workers > 1 else 0.0
                 break
-            began = time.monotonic()
             budget = min(per_target, dive_left)
             max_dives = None
             until = min(began + budget, deadline)
@@ -420,29 +421,16 @@ def solve(
             t = dived_here.cost - 1
         return found
 
-    def on_stall(
-        cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
-    ) -> tuple[list[Schedule] | None, bool]:
-        """Cheaper rosters from the pool search, the pool dives, then CP-SAT on the cut model.
+    def cut_search(cuts: ReducedCostCuts | None, cost: int) -> tuple[list[Schedule] | None, bool]:
+        """CP-SAT on the cut model for a roster below ``cost``: (roster or None, proven).
 
-        A roster from the pool dives becomes the one the cut model tries to
-        beat (or proves optimal).
+        ``proven`` refers to the returned roster, or without one to the
+        roster costing ``cost``.
         """
         nonlocal stall_s
-        cheaper: list[Schedule] | None = None
-        cuts = cuts_of(cg, duals)
-        if cuts is not None:
-            found, proven_here = pool_search(cg, cuts, cost)
-            if proven_here:
-                return found, True
-            found = pool_dive(cg, cuts, cost, dive_s)
-            if found is not None:
-                cheaper, cost = found, roster_cost(cg, found)
-                if target is not None and cost <= target:
-                    return cheaper, True
         strong, exhausted = cut_model(nm, cuts, cost - 1)
         if strong is None:
-            return cheaper, exhausted
+            return None, exhausted
         budget = min(stall_s, deadline - time.monotonic())
         name, assignment, found_cost, _ = _full_model(strong, budget, seed, workers, None, target)
         if log is not None:
@@ -450,8 +438,48 @@ def solve(
         if assignment is None:
             if name != "INFEASIBLE":
                 stall_s /= 2
-            return cheaper, name == "INFEASIBLE"
+            return None, name == "INFEASIBLE"
         return _roster_of(assignment, instance), name == "OPTIMAL"
+
+    cut_first = False  # the cut model goes first once it has found or proved something
+
+    def on_stall(
+        cg: ColumnGeneration, duals: np.ndarray, roster: list[Schedule], cost: int
+    ) -> tuple[list[Schedule] | None, bool]:
+        """Cheaper rosters from the pool search, then the pool dives and the cut model.
+
+        The pool dives go before the cut model until the cut model has found
+        a roster or proved one optimal (Instance7: the dives find, the cut
+        model never does; Instance6: the other way round).  A roster either
+        finds becomes the one the other tries to beat.
+        """
+        nonlocal cut_first
+        cheaper: list[Schedule] | None = None
+        cuts = cuts_of(cg, duals)
+        if cuts is not None:
+            found, proven_here = pool_search(cg, cuts, cost)
+            if proven_here:
+                return found, True
+
+        def dives(cost: int) -> tuple[list[Schedule] | None, bool]:
+            found = None if cuts is None else pool_dive(cg, cuts, cost, dive_s)
+            if found is None:
+                return None, False
+            return found, target is not None and roster_cost(cg, found) <= target
+
+        def cuts_step(cost: int) -> tuple[list[Schedule] | None, bool]:
+            nonlocal cut_first
+            found, proven_here = cut_search(cuts, cost)
+            cut_first = found is not None or proven_here
+            return found, proven_here
+
+        for step in (cuts_step, dives) if cut_first else (dives, cuts_step):
+            found, proven_here = step(cost)
+            if found is not None:
+                cheaper, cost = found, roster_cost(cg, found)
+            if proven_here:
+                return cheaper, True
+        return cheaper, False
 
     # 2. Column generation and dives.
     if not proven() and status_name != "INFEASIBLE":

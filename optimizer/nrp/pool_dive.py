@@ -8,7 +8,7 @@ few employees (on Instance7 four of twenty take all of it; the others work a
 schedule of least reduced cost), so a search for one can leave out, for every
 employee, the schedules whose excess ``rc_e - m_e`` is a large share of the
 gap.  That *capped* pool is far smaller (Instance7 at 1056: 23,370 schedules
-with excess at most a third of the gap against 255,922), its schedules are
+with excess at most 0.35 of the gap against 255,922), its schedules are
 those the relaxation almost prefers, and it no longer holds every roster:
 finding none proves nothing.
 
@@ -16,7 +16,7 @@ A dive works on the master LP over one capped pool
 (:class:`optimizer.nrp.branch_price.PoolMaster`, priced exactly from the pool
 by :func:`optimizer.nrp.branch_price.relax_node`).  Each step fixes every
 employee whose schedule the relaxation has chosen outright plus one more, a
-fractional column drawn with probability proportional to its value squared;
+fractional column drawn with probability proportional to its value;
 a dive ends as soon as the relaxation's bound exceeds the target (most end
 after one or two steps, in a few milliseconds).  Dives go round the pools
 capped at several shares of the gap, the whole pool among them, until one
