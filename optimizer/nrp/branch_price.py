@@ -228,7 +228,17 @@ pool_price_kernel = numba.njit(cache=True, nogil=True)(_pool_price)
 
 
 class PoolMaster:
-    """The master LP over pool columns, re-solved under each node's decisions."""
+    """The master LP over pool columns, re-solved under each node's decisions.
+
+    Parameters
+    ----------
+    cg : ColumnGeneration
+        The generator (instance data, shift index, request costs).
+    pool : SchedulePool
+        The schedules columns are priced from.
+    glop_parameters : str, optional
+        GLOP parameters (text format); the default forces dual simplex.
+    """
 
     def __init__(
         self, cg: ColumnGeneration, pool: SchedulePool, glop_parameters: str = _GLOP_PARAMETERS
@@ -416,7 +426,27 @@ def relax_node(
     cutoff: float,
     deadline: float,
 ) -> tuple[str, float]:
-    """Column generation at one node: ("pruned" | "solved" | "unknown", bound)."""
+    """Column generation at one node, pricing exactly from the pool.
+
+    Parameters
+    ----------
+    master : PoolMaster
+        The master LP (columns are added to it).
+    allowed : numpy.ndarray of bool, shape (employees, horizon, shifts + 1)
+        The (employee, day, choice) cells the node allows (last choice: off).
+    counts : dict
+        Bounds ``(lo, hi)`` on cover counts, keyed by (day, shift).
+    cutoff : float
+        Prune once the Lagrangian bound exceeds this (objective points).
+    deadline : float
+        ``time.monotonic()`` value by which to give up.
+
+    Returns
+    -------
+    tuple
+        ``("pruned" | "solved" | "unknown", bound)``: the LP value when
+        solved, the bound that pruned, or ``-inf`` when out of time.
+    """
     pool = master.pool
     master.bound_counts(counts)
     while True:

@@ -249,7 +249,8 @@ def solve(
          target, 30% in all, shared with the dives after phase 2);
        * CP-SAT on the compact model with the reduced-cost cuts of the root
          duals (``min(8 s, 15%)``, halved after an attempt that finds
-         nothing).
+         nothing); it goes before the capped-pool dives once it has found
+         or proved a roster.
 
        Every roster cheaper than the best is in the pool and survives the
        cuts, so "none" from either exact search proves the best roster
@@ -453,7 +454,6 @@ def solve(
         model never does; Instance6: the other way round).  A roster either
         finds becomes the one the other tries to beat.
         """
-        nonlocal cut_first
         cheaper: list[Schedule] | None = None
         cuts = cuts_of(cg, duals)
         if cuts is not None:
