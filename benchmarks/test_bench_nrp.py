@@ -135,6 +135,18 @@ def test_bench_nrp_cut_model(benchmark) -> None:
     )
 
 
+def _root(number: int):
+    """An instance, its column generator converged at the root (one worker) and its cuts."""
+    path = instance_path(number)
+    if not path.exists():
+        pytest.skip("benchmark data not available")
+    inst = read_instance(path)
+    cg = ColumnGeneration(inst, workers=1, seed=1)
+    cg.add_initial_columns(None)
+    assert cg.run(time.monotonic() + 60, None).converged
+    return inst, cg, reduced_cost_cuts(cg, cg.cover_duals())
+
+
 def test_bench_nrp_pool_search(benchmark) -> None:
     """Prove that no roster of Instance5 costs 1142 or less (so 1143 is optimal).
 
@@ -143,15 +155,8 @@ def test_bench_nrp_pool_search(benchmark) -> None:
     same target, the search it is tried before; one worker each.  CP-SAT is
     capped at 60 s (10 s in smoke mode): its ratio is then a lower bound.
     """
-    path = instance_path(5)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    inst = read_instance(path)
+    inst, cg, cuts = _root(5)
     target = 1142
-    cg = ColumnGeneration(inst, workers=1, seed=1)
-    cg.add_initial_columns(None)
-    assert cg.run(time.monotonic() + 60, None).converged
-    cuts = reduced_cost_cuts(cg, cg.cover_duals())
 
     def run_pool():
         pool = schedule_pool(cg, cuts, target, 1_000_000)
@@ -187,15 +192,8 @@ def test_bench_nrp_pool_dives(benchmark) -> None:
     each, from the same converged root.  The column dives are capped at 90 s
     (15 s in smoke mode): the ratio is then a lower bound.
     """
-    path = instance_path(7)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    inst = read_instance(path)
+    _, cg, cuts = _root(7)
     target = 1056
-    cg = ColumnGeneration(inst, workers=1, seed=1)
-    cg.add_initial_columns(None)
-    assert cg.run(time.monotonic() + 60, None).converged
-    cuts = reduced_cost_cuts(cg, cg.cover_duals())
 
     def run_pool():
         pools = list_dive_pools(cg, cuts, target, 50_000)

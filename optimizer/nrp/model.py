@@ -330,6 +330,21 @@ def solve(
             root_cuts[:] = [(duals, reduced_cost_cuts(cg, duals))]
         return root_cuts[0][1]
 
+    def limits(began: float, budget: float, rate: float) -> tuple[int | None, float]:
+        """Work limit and deadline for ``budget`` seconds of a search started at ``began``.
+
+        With one worker the search is limited by work, ``rate`` units (nodes,
+        dives) per second, so that its outcome does not depend on the
+        machine's load, with three times the wall time as a backstop.
+        """
+        if workers == 1:
+            return max(1, int(rate * budget)), min(began + 3 * budget, deadline)
+        return None, min(began + budget, deadline)
+
+    def spent(began: float, units: int, rate: float) -> float:
+        """Seconds of budget used by ``units`` of work since ``began`` (see ``limits``)."""
+        return units / rate if workers == 1 else time.monotonic() - began
+
     def pool_search(
         cg: ColumnGeneration, cuts: ReducedCostCuts, cost: int
     ) -> tuple[list[Schedule] | None, bool]:
@@ -346,23 +361,14 @@ def solve(
             t = max(t, target)
         while t < cost and t not in pool_unsettled and pool_left > 0:
             # Each target gets its own budget: settling one is progress.
-            budget = min(pool_s, pool_left)
-            max_nodes = None
             began = time.monotonic()
-            if workers == 1:
-                max_nodes = max(1, int(_POOL_NODES_PER_S * budget))
-                until = min(began + 3 * budget, deadline)
-            else:
-                until = min(began + budget, deadline)
+            max_nodes, until = limits(began, min(pool_s, pool_left), _POOL_NODES_PER_S)
             pool = schedule_pool(cg, cuts, t, _POOL_CAPACITY)
             if pool is None:
                 pool_unsettled.append(t)
                 break
             found = search(cg, pool, until, log, max_nodes)
-            if workers == 1:
-                pool_left -= found.nodes / _POOL_NODES_PER_S
-            else:
-                pool_left -= time.monotonic() - began
+            pool_left -= spent(began, found.nodes, _POOL_NODES_PER_S)
             if log is not None:
                 log(
                     f"pool search {time.monotonic() - start:7.2f}s target={t}"
@@ -398,19 +404,11 @@ def solve(
             began = time.monotonic()  # the listing counts against the budget
             pools = list_dive_pools(cg, cuts, t, _POOL_DIVE_CAPACITY)
             if not pools:
-                dive_left -= time.monotonic() - began if workers > 1 else 0.0
+                dive_left -= spent(began, 0, _POOL_DIVES_PER_S)
                 break
-            budget = min(per_target, dive_left)
-            max_dives = None
-            until = min(began + budget, deadline)
-            if workers == 1:
-                max_dives = max(1, int(_POOL_DIVES_PER_S * budget))
-                until = min(began + 3 * budget, deadline)
+            max_dives, until = limits(began, min(per_target, dive_left), _POOL_DIVES_PER_S)
             dived_here = pool_dives(cg, pools, until, dive_rng, max_dives, log)
-            if workers == 1:
-                dive_left -= dived_here.dives / _POOL_DIVES_PER_S
-            else:
-                dive_left -= time.monotonic() - began
+            dive_left -= spent(began, dived_here.dives, _POOL_DIVES_PER_S)
             if log is not None:
                 log(
                     f"pool dives {time.monotonic() - start:7.2f}s target={t}"
