@@ -283,7 +283,7 @@ def test_dive_pools_are_listed_at_the_widest_cap_that_fits(instance_1) -> None:
     assert narrower[0].size == at[0.7] and narrower[-1].size == at[0.35]
     # Room for less than the 0.35 cap: one pool, capped at the first narrow share that fits.
     alone = list_dive_pools(cg, cuts, target, at[0.35] - 1)
-    assert len(alone) == 1 and alone[0].size <= at[0.25]
+    assert len(alone) == 1 and alone[0].size == at[0.25]
     assert list_dive_pools(cg, cuts, int(np.ceil(cuts.bound)) - 1, 10**6) == []
 
 
@@ -297,7 +297,7 @@ def test_pool_dives_reach_the_optimum_of_the_tiny_instance(tiny_optimum: int) ->
     assert ev.feasible and ev.objective == tiny_optimum
 
 
-def test_pool_dives_never_return_a_roster_above_the_target(tiny_optimum: int) -> None:
+def test_pool_dives_find_nothing_below_the_optimum(tiny_optimum: int) -> None:
     # Nothing costs less than the optimum, so every dive must come back empty.
     cg = _root(TINY)
     cuts = reduced_cost_cuts(cg, cg.cover_duals())
