@@ -13,20 +13,18 @@ import pytest
 from ortools.sat.python import cp_model
 
 from benchmarks.workloads import SMOKE
-from optimizer.nrp import instance_path, read_instance, solve
+from optimizer.nrp import solve
 from optimizer.nrp.branch_price import schedule_pool, search
 from optimizer.nrp.columns import ColumnGeneration, CpSatPricer, _dive_once, roster_cost
 from optimizer.nrp.formulation import build_model, objective_expression
 from optimizer.nrp.pool_dive import list_dive_pools, pool_dives
 from optimizer.nrp.pricing import DpPricer
 from optimizer.nrp.reduced_cost import cut_model, reduced_cost_cuts
+from tests.helpers import benchmark_instance
 
 
 def test_bench_nrp_instance1(benchmark) -> None:
-    path = instance_path(1)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    inst = read_instance(path)
+    inst = benchmark_instance(1)
     result = benchmark.pedantic(solve, args=(inst, 20.0), rounds=1, iterations=1)
     benchmark.extra_info["objective"] = result.objective
     benchmark.extra_info["best_known"] = result.best_known
@@ -44,10 +42,7 @@ def test_bench_nrp_pricing(benchmark) -> None:
     by CP-SAT on that employee's rules (the pricer it replaces).  Both must
     agree on every optimum.
     """
-    path = instance_path(7)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    inst = read_instance(path)
+    inst = benchmark_instance(7)
     n_staff = 4 if SMOKE else len(inst.staff)
     rng = np.random.default_rng(20261123)
     weight = rng.normal(0.0, 3.0, (inst.horizon, len(inst.shifts)))
@@ -101,10 +96,7 @@ def test_bench_nrp_cut_model(benchmark) -> None:
     constraint, the search it replaces; one CP-SAT worker each.  The plain
     model is capped at 60 s (5 s in smoke mode): its ratio is then a lower bound.
     """
-    path = instance_path(6)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    inst = read_instance(path)
+    inst = benchmark_instance(6)
     target = 1950
     cg = ColumnGeneration(inst, workers=1, seed=1)
     cg.add_initial_columns(None)
@@ -137,10 +129,7 @@ def test_bench_nrp_cut_model(benchmark) -> None:
 
 def _root(number: int):
     """An instance, its column generator converged at the root (one worker) and its cuts."""
-    path = instance_path(number)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    inst = read_instance(path)
+    inst = benchmark_instance(number)
     cg = ColumnGeneration(inst, workers=1, seed=1)
     cg.add_initial_columns(None)
     assert cg.run(time.monotonic() + 60, None).converged

@@ -1,9 +1,20 @@
-"""Helpers for tests: build tiny rotas from short patterns."""
+"""Helpers for tests: build tiny rotas from short patterns; load benchmark instances."""
 
 from __future__ import annotations
 
+import pytest
+
+from optimizer.nrp import NrpInstance, instance_path, read_instance
 from simulator.io import rota_from_toml_text
 from simulator.model import Rota
+
+
+def benchmark_instance(number: int) -> NrpInstance:
+    """Instance ``number`` of the public shift-scheduling benchmark (skips without the data)."""
+    path = instance_path(number)
+    if not path.exists():
+        pytest.skip("benchmark data not available")
+    return read_instance(path)
 
 
 def make_rota(

@@ -21,7 +21,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from optimizer.nrp import instance_path, read_instance
 from optimizer.nrp.branch_price import (
     capped,
     pool_price_kernel,
@@ -35,6 +34,8 @@ from optimizer.nrp.formulation import build_model, roster_from_values
 from optimizer.nrp.instance import parse_instance
 from optimizer.nrp.pool_dive import dive_pools, list_dive_pools, pool_dives
 from optimizer.nrp.reduced_cost import reduced_cost_cuts
+
+from ..helpers import benchmark_instance
 
 OPTIMUM_1 = 607
 
@@ -136,16 +137,9 @@ def test_tiny_instance_optimum_found_and_proven(tiny_optimum: int) -> None:
     assert below.roster is None and below.exhausted and below.nodes > 1
 
 
-def _instance(number: int):
-    path = instance_path(number)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    return read_instance(path)
-
-
 @pytest.fixture(scope="module")
 def instance_1():
-    inst = _instance(1)
+    inst = benchmark_instance(1)
     cg = _root(inst)
     return inst, cg, reduced_cost_cuts(cg, cg.cover_duals())
 

@@ -8,16 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from optimizer.nrp import instance_path, read_instance
 from optimizer.nrp.columns import ColumnGeneration, dive, integer_master, roster_cost
 from optimizer.nrp.evaluate import evaluate
 
-
-def _instance(number: int):
-    path = instance_path(number)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    return read_instance(path)
+from ..helpers import benchmark_instance
 
 
 def _grid(instance, roster):
@@ -27,7 +21,7 @@ def _grid(instance, roster):
 @pytest.mark.parametrize(("number", "optimum"), [(2, 828), (3, 1001), (4, 1716)])
 def test_root_bound_meets_proven_optimum(number: int, optimum: int) -> None:
     # The published optima of instances 2-4 equal the rounded-up root bound.
-    inst = _instance(number)
+    inst = benchmark_instance(number)
     result = dive(inst, time.monotonic() + 30, workers=2, seed=1)
     assert result.bound <= optimum
     assert math.ceil(result.bound - 1e-6) == optimum
@@ -39,7 +33,7 @@ def test_root_bound_meets_proven_optimum(number: int, optimum: int) -> None:
 def test_instance1_bound_is_valid_and_dives_stop_at_the_deadline() -> None:
     # Instance 1's optimum (607) lies above its root bound, so dives go on
     # until the deadline; every roster they return is legal and scored right.
-    inst = _instance(1)
+    inst = benchmark_instance(1)
     start = time.monotonic()
     result = dive(inst, start + 2.0, workers=1, seed=1)
     assert time.monotonic() - start < 4.0
@@ -52,7 +46,7 @@ def test_instance1_bound_is_valid_and_dives_stop_at_the_deadline() -> None:
 
 
 def test_lagrangian_bound_never_exceeds_the_lp_value() -> None:
-    inst = _instance(2)
+    inst = benchmark_instance(2)
     cg = ColumnGeneration(inst, workers=2, seed=1)
     with ThreadPoolExecutor(2) as pool:
         cg.add_initial_columns(pool)
@@ -69,7 +63,7 @@ def test_lagrangian_bound_never_exceeds_the_lp_value() -> None:
 
 
 def test_integer_master_keeps_the_hinted_roster_or_better() -> None:
-    inst = _instance(2)
+    inst = benchmark_instance(2)
     result = dive(inst, time.monotonic() + 30, workers=2, seed=1)
     roster, cost = integer_master(result.generator, result.roster, 5.0, workers=1, seed=1)
     assert cost is not None and cost <= result.cost

@@ -17,26 +17,20 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
-from optimizer.nrp import instance_path, read_instance
 from optimizer.nrp.columns import ColumnGeneration, dive
 from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.formulation import build_model, roster_from_values
 from optimizer.nrp.reduced_cost import cut_model, reduced_cost_cuts, strengthened_model
 
+from ..helpers import benchmark_instance
+
 OPTIMUM_1 = 607
-
-
-def _instance(number: int):
-    path = instance_path(number)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    return read_instance(path)
 
 
 @pytest.fixture(scope="module")
 def root():
     """Instance 1 with its root relaxation solved."""
-    inst = _instance(1)
+    inst = benchmark_instance(1)
     cg = ColumnGeneration(inst, workers=2, seed=1)
     with ThreadPoolExecutor(max_workers=2) as pool:
         cg.add_initial_columns(pool)
@@ -143,7 +137,7 @@ def test_cuts_fix_cells(root) -> None:
 
 
 def test_dive_stops_when_the_stall_handler_proves_optimality() -> None:
-    inst = _instance(1)
+    inst = benchmark_instance(1)
     calls = []
 
     def on_stall(cg, duals, roster, cost):

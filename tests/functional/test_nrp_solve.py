@@ -7,20 +7,15 @@ import json
 
 import pytest
 
-from optimizer.nrp import instance_path, read_instance, solve
+from optimizer.nrp import solve
 from optimizer.nrp.evaluate import evaluate
 from scenarios.commands.nrp import register
 
-
-def _instance(number: int):
-    path = instance_path(number)
-    if not path.exists():
-        pytest.skip("benchmark data not available")
-    return read_instance(path)
+from ..helpers import benchmark_instance
 
 
 def test_instance1_reaches_proven_optimum_607() -> None:
-    inst = _instance(1)
+    inst = benchmark_instance(1)
     result = solve(inst, time_limit_s=15, seed=1, workers=2)
     assert result.status == "OPTIMAL"
     assert result.objective == 607
@@ -36,7 +31,7 @@ def test_instance1_reaches_proven_optimum_607() -> None:
 
 
 def test_instance2_roster_is_feasible_and_agrees_with_evaluator() -> None:
-    inst = _instance(2)
+    inst = benchmark_instance(2)
     result = solve(inst, time_limit_s=10, seed=1, workers=2)
     assert result.status in ("FEASIBLE", "OPTIMAL")
     assert result.roster is not None
@@ -59,7 +54,7 @@ def test_instances_5_and_6_are_proven_optimal(number: int, optimum: int) -> None
     # optimum and proves that nothing cheaper is left.  One worker: dives are
     # counted and CP-SAT runs on deterministic time, so this does not depend on
     # the machine's load (about 10 s each here).
-    inst = _instance(number)
+    inst = benchmark_instance(number)
     result = solve(inst, time_limit_s=40, seed=1, workers=1)
     assert result.status == "OPTIMAL"
     assert result.objective == result.bound == optimum
@@ -68,7 +63,7 @@ def test_instances_5_and_6_are_proven_optimal(number: int, optimum: int) -> None
 
 
 def test_workers_1_is_reproducible_with_fixed_seed() -> None:
-    inst = _instance(1)
+    inst = benchmark_instance(1)
     first = solve(inst, time_limit_s=10, seed=3, workers=1)
     second = solve(inst, time_limit_s=10, seed=3, workers=1)
     assert first.objective == second.objective == 607
@@ -76,7 +71,7 @@ def test_workers_1_is_reproducible_with_fixed_seed() -> None:
 
 
 def test_cli_prints_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    _instance(1)
+    benchmark_instance(1)
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers())
     args = parser.parse_args(["nrp", "1", "--time-limit", "10", "--seed", "2"])
