@@ -31,7 +31,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.nrp.best_known import best_known_for
-from optimizer.nrp.branch_price import schedule_pool, search
+from optimizer.nrp.branch_price import SchedulePool, schedule_pool, search
 from optimizer.nrp.columns import ColumnGeneration, Schedule, dive, integer_master, roster_cost
 from optimizer.nrp.evaluate import evaluate
 from optimizer.nrp.formulation import Grid, NrpModel, build_model, objective_expression
@@ -388,6 +388,9 @@ def solve(
     dive_s = min(_POOL_DIVE_S, time_limit_s * _POOL_DIVE_TARGET_SHARE)
     dive_left = time_limit_s * _POOL_DIVE_SHARE  # seconds (dives / rate with one worker)
     dive_rng = random.Random(seed)
+    # Like the pool search's, the dives' pools depend only on the root cuts,
+    # built once: each target's are listed once.
+    dive_pools_of: dict[int, list[SchedulePool]] = {}
 
     def pool_dive(
         cg: ColumnGeneration, cuts: ReducedCostCuts, cost: int, per_target: float
@@ -402,7 +405,9 @@ def solve(
         t = cost - 1
         while dive_left > 0 and (target is None or t >= target):
             began = time.monotonic()  # the listing counts against the budget
-            pools = list_dive_pools(cg, cuts, t, _POOL_DIVE_CAPACITY)
+            if t not in dive_pools_of:
+                dive_pools_of[t] = list_dive_pools(cg, cuts, t, _POOL_DIVE_CAPACITY)
+            pools = dive_pools_of[t]
             if not pools:
                 dive_left -= spent(began, 0, _POOL_DIVES_PER_S)
                 break
