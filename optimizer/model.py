@@ -174,6 +174,7 @@ class RotaModel:
     guards: dict[str, Guard] = field(default_factory=dict)
     _day_any: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _weekend_flags: dict[tuple[int, str], list] = field(default_factory=dict)
+    _by_day: list = field(default_factory=list)
 
     # -------------------------------------------------------------- geometry helpers
 
@@ -192,20 +193,52 @@ class RotaModel:
         """The doctors."""
         return self.problem.doctors
 
+    def _day_index(self, i: int) -> list[list[tuple[Placement, cp_model.IntVar]]]:
+        """Per cycle day, the placements of doctor ``i`` with their variables (cached)."""
+        while len(self._by_day) <= i:
+            self._by_day.append(None)
+        table = self._by_day[i]
+        if table is None:
+            table = [[] for _ in range(self.n_days)]
+            for p, v in sorted(self.x[i].items(), key=lambda kv: kv[0]):
+                pl = self.placements[p]
+                table[pl.day].append((pl, v))
+            self._by_day[i] = table
+        return table
+
     def on_day(self, i: int, day: int) -> list[tuple[Placement, cp_model.IntVar]]:
         """Placements (with variables) of doctor ``i`` on cycle day ``day`` (mod cycle)."""
-        day %= self.n_days
-        n_codes = len(self.problem.shifts)
-        out = []
-        for p in self.placements[day * n_codes : (day + 1) * n_codes]:
-            var = self.x[i].get(p.index)
-            if var is not None:
-                out.append((p, var))
-        return out
+        return self._day_index(i)[day % self.n_days]
 
     def vars_of(self, i: int) -> list[tuple[Placement, cp_model.IntVar]]:
         """Every placement of doctor ``i`` with its variable."""
         return [(self.placements[p], v) for p, v in self.x[i].items()]
+
+    def near(self, i: int, t0_min: int, length_min: int) -> list[tuple[Placement, cp_model.IntVar]]:
+        """Placements of doctor ``i`` that may overlap ``[t0, t0 + length)`` on the cycle.
+
+        A duty starting on day ``d`` lies within days ``d`` and ``d + 1`` (it starts
+        before 24:00 and lasts at most 24 hours), so only the days from the one
+        before ``t0`` to the one holding the interval's end can hold such a duty:
+        the scan is local, and building every family stays linear in the days.
+        Each placement is returned once; callers still measure the exact overlap.
+
+        Parameters
+        ----------
+        i
+            Doctor index.
+        t0_min, length_min
+            Interval start (minutes on the cyclic timeline, any lap) and length (minutes).
+        """
+        first = t0_min // MIN_PER_DAY - 1
+        last = (t0_min + max(length_min, 1) - 1) // MIN_PER_DAY
+        if last - first + 1 >= self.n_days:
+            return self.vars_of(i)
+        table = self._day_index(i)
+        out: list[tuple[Placement, cp_model.IntVar]] = []
+        for d in range(first, last + 1):
+            out.extend(table[d % self.n_days])
+        return out
 
     def day_any(self, i: int, day: int) -> cp_model.IntVar | int:
         """A Boolean that is true when doctor ``i`` has any duty starting on ``day``."""
@@ -250,7 +283,7 @@ class RotaModel:
             w0 = w * MIN_PER_WEEK + lo
             xs = [
                 v
-                for p, v in self.vars_of(i)
+                for p, v in self.near(i, w0, hi - lo)
                 if p.kind in kinds
                 and cyclic_overlap_min(w0, hi - lo, p.start_min, p.length_min, self.cycle_min) > 0
             ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from simulator.model import MIN_PER_WEEK
+from simulator.model import MIN_PER_DAY, MIN_PER_WEEK
 from simulator.rules import Rule
 
 from ..model import RotaModel, cyclic_overlap_min
@@ -22,6 +22,20 @@ def _amount_min(p, measure: str) -> float:
     return float(p.work_min)
 
 
+def _week_overlaps(m: RotaModel, p) -> dict[int, int]:
+    """Minutes of placement ``p`` in each cycle week it overlaps (at most two)."""
+    weeks = m.problem.weeks
+    first = p.start_min // MIN_PER_WEEK
+    out: dict[int, int] = {}
+    for w in (first, first + 1):
+        ov = cyclic_overlap_min(
+            (w % weeks) * MIN_PER_WEEK, MIN_PER_WEEK, p.start_min, p.length_min, m.cycle_min
+        )
+        if ov > 0:
+            out[w % weeks] = out.get(w % weeks, 0) + ov
+    return out
+
+
 def add_average_weekly_hours(m: RotaModel, rule: Rule) -> dict:
     """Average weekly hours over the reference period at most ``limit``.
 
@@ -37,37 +51,60 @@ def add_average_weekly_hours(m: RotaModel, rule: Rule) -> dict:
     limit_min = minutes(rule, "limit")
     ref = value(rule, "reference_period")
     span = weeks if not ref or ref >= weeks else int(ref)
-    windows = [0] if span == weeks else list(range(weeks))
     g = m.guard(f"rule:{rule.id}", rule_phrase(rule), "rule")
     cap = math.floor(limit_min * span * _SEC_PER_MIN + 1e-6)
     for i in range(len(m.doctors)):
         items = [(p, v) for p, v in m.vars_of(i) if p.kind in rule.kinds]
-        for w0 in windows:
-            terms = []
+        if span == weeks:
+            windows = [[(p, v, p.length_min) for p, v in items]]
+        else:
+            # minutes of each placement per week, then each window sums its weeks
+            by_week: list[list] = [[] for _ in range(weeks)]
             for p, v in items:
+                for w, ov in _week_overlaps(m, p).items():
+                    by_week[w].append((p, v, ov))
+            windows = []
+            for w0 in range(weeks):
+                inside: dict[int, list] = {}
+                for j in range(span):
+                    for p, v, ov in by_week[(w0 + j) % weeks]:
+                        entry = inside.setdefault(p.index, [p, v, 0])
+                        entry[2] += ov
+                windows.append([tuple(e) for e in inside.values()])
+        for window in windows:
+            terms = []
+            for p, v, inside_min in window:
                 amount = _amount_min(p, measure)
                 if amount <= 0:
                     continue
-                inside = (
-                    sum(
-                        cyclic_overlap_min(
-                            ((w0 + j) % weeks) * MIN_PER_WEEK,
-                            MIN_PER_WEEK,
-                            p.start_min,
-                            p.length_min,
-                            m.cycle_min,
-                        )
-                        for j in range(span)
-                    )
-                    if span < weeks
-                    else p.length_min
-                )
-                coef = math.ceil(amount * inside / p.length_min * _SEC_PER_MIN - 1e-6)
+                coef = math.ceil(amount * inside_min / p.length_min * _SEC_PER_MIN - 1e-6)
                 if coef:
                     terms.append(coef * v)
             if terms:
                 m.add(model.add(sum(terms) <= cap), g)
     return {}
+
+
+def _window_terms(m: RotaModel, sel: list, starts: list[int], window: int) -> list[list]:
+    """Per candidate window start: ``(overlap minutes, placement)`` of every placement in it."""
+    cycle = m.cycle_min
+    n_days = m.n_days
+    by_day: list[list] = [[] for _ in range(n_days)]
+    for p in sel:
+        by_day[p.day].append(p)
+    out = []
+    for t in starts:
+        first = t // MIN_PER_DAY - 1
+        last = (t + window - 1) // MIN_PER_DAY
+        days = range(n_days) if last - first + 1 >= n_days else range(first, last + 1)
+        terms = []
+        for d in days:
+            for p in by_day[d % n_days]:
+                ov = cyclic_overlap_min(t, window, p.start_min, p.length_min, cycle)
+                if ov > 0:
+                    terms.append((ov, p))
+        out.append(terms)
+    return out
 
 
 def add_hours_in_window(m: RotaModel, rule: Rule) -> dict:
@@ -77,7 +114,9 @@ def add_hours_in_window(m: RotaModel, rule: Rule) -> dict:
     start, so their maximum is reached where the window starts at a duty start or
     ends at a duty end. One linear constraint per such candidate start (over every
     possible placement, wrapping around the cycle), skipping windows that could not
-    exceed the limit even if every overlapping placement were worked.
+    exceed the limit even if every overlapping placement were worked. The
+    overlaps of each candidate window are measured once, for all doctors, over the
+    days the window can reach.
     """
     model = m.model
     cycle = m.cycle_min
@@ -88,34 +127,41 @@ def add_hours_in_window(m: RotaModel, rule: Rule) -> dict:
     starts = sorted(
         {p.start_min % cycle for p in sel} | {(p.end_min - window) % cycle for p in sel}
     )
+    candidates = _window_terms(m, sel, starts, window)
+    rows_by_allowed: dict[frozenset, list] = {}
     for i in range(len(m.doctors)):
-        seen: set[tuple] = set()
         x = m.x[i]
-        for t in starts:
-            terms = []
-            best_by_day: dict[int, int] = {}
-            for p in sel:
-                if p.index not in x:
-                    continue
-                ov = cyclic_overlap_min(t, window, p.start_min, p.length_min, cycle)
-                if ov > 0:
-                    terms.append((ov, p.index))
-                    best_by_day[p.day] = max(best_by_day.get(p.day, 0), ov)
-            if not terms:
-                continue
-            most = (
-                sum(best_by_day.values())
-                if not m.problem.combinable
-                else sum(ov for ov, _ in terms)
-            )
-            if most <= limit:
-                continue
-            key = tuple(sorted(terms))
-            if key in seen:
-                continue
-            seen.add(key)
-            m.add(model.add(sum(ov * x[p] for ov, p in terms) <= limit), g)
+        allowed = frozenset(x)
+        if allowed not in rows_by_allowed:
+            rows_by_allowed[allowed] = _window_rows(candidates, allowed, limit, m.problem)
+        for row in rows_by_allowed[allowed]:
+            m.add(model.add(sum(ov * x[p] for ov, p in row) <= limit), g)
     return {}
+
+
+def _window_rows(candidates: list[list], allowed: frozenset, limit: int, problem) -> list:
+    """Distinct windows that could exceed ``limit`` for a doctor with these placements."""
+    seen: set[tuple] = set()
+    rows = []
+    for all_terms in candidates:
+        terms = [(ov, p) for ov, p in all_terms if p.index in allowed]
+        if not terms:
+            continue
+        if problem.combinable:
+            most = sum(ov for ov, _ in terms)
+        else:
+            best_by_day: dict[int, int] = {}
+            for ov, p in terms:
+                best_by_day[p.day] = max(best_by_day.get(p.day, 0), ov)
+            most = sum(best_by_day.values())
+        if most <= limit:
+            continue
+        key = tuple(sorted((ov, p.index) for ov, p in terms))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(key)
+    return rows
 
 
 def add_shift_length(m: RotaModel, rule: Rule) -> dict:

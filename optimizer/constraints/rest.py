@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from simulator.rules import Rule
 
 from ..model import Placement, RotaModel, cyclic_overlap_min
@@ -28,10 +30,11 @@ def add_rest_between_duties(m: RotaModel, rule: Rule) -> dict:
     g = m.guard(f"rule:{rule.id}", rule_phrase(rule), "rule")
     combinable = m.problem.combinable
     for i in range(len(m.doctors)):
-        items = [(p, v) for p, v in m.vars_of(i) if p.kind in rule.kinds]
-        for p, a in items:
-            for q, b in items:
-                if p.index == q.index:
+        for p, a in m.vars_of(i):
+            if p.kind not in rule.kinds:
+                continue
+            for q, b in m.near(i, p.end_min, math.ceil(limit)):
+                if q.index == p.index or q.kind not in rule.kinds:
                     continue
                 gap = gap_after(p, q, cycle)
                 if gap < 0 or gap >= limit - 1e-6:
@@ -87,7 +90,7 @@ def add_nroc_rest(m: RotaModel, rule: Rule) -> dict:
             s = q.start_min
             terms = []
             own = 0
-            for p, v in items:
+            for p, v in m.near(i, s, per):
                 ov = cyclic_overlap_min(s, per, p.start_min, _busy(p), cycle)
                 if p.index == q.index:
                     own = ov
@@ -102,7 +105,7 @@ def add_nroc_rest(m: RotaModel, rule: Rule) -> dict:
                 if _free_stretch([(s, s + _busy(q))], w0, w1) < cont - 1e-6:
                     m.add(model.add(xq == 0), g_cont)
                     continue
-                for p, v in items:
+                for p, v in m.near(i, w0, w1 - w0):
                     if (
                         p.index != q.index
                         and cyclic_overlap_min(w0, w1 - w0, p.start_min, _busy(p), cycle) > 0

@@ -7,6 +7,8 @@ definitions). A run is a maximal stretch of counted days on the cycle.
 
 from __future__ import annotations
 
+import math
+
 from simulator.kernels.duties import is_long, is_long_evening, is_night
 from simulator.model import KIND_CODE, MIN_PER_DAY
 from simulator.rules import Rule
@@ -55,10 +57,9 @@ def add_consecutive(m: RotaModel, rule: Rule) -> dict:
         g_rest = m.guard(f"rule:{rule.id}.rest_after", rule_phrase(rule, "rest_after"), "rule")
     max_run = int(limit + 1e-9)
     run_need = max(1, int(-(-need // 1)))
+    counts = {p.index for p in m.placements if counted(rule, p, defs)}
     for i in range(len(m.doctors)):
-        day_vars = [
-            [(p, v) for p, v in m.on_day(i, d) if counted(rule, p, defs)] for d in range(n_days)
-        ]
+        day_vars = [[(p, v) for p, v in m.on_day(i, d) if p.index in counts] for d in range(n_days)]
         if not any(day_vars):
             continue
         flags = [
@@ -72,20 +73,19 @@ def add_consecutive(m: RotaModel, rule: Rule) -> dict:
                     m.add(model.add(sum(window) <= max_run), g)
         if rest_after != rest_after or run_need > n_days:
             continue
-        selected = [(p, v) for p, v in m.vars_of(i) if p.kind in rule.kinds]
         for d in range(n_days):
             before = [flags[(d - k) % n_days] for k in range(1, run_need)]
             if any(isinstance(f, int) for f in before):
                 continue  # a day that can never be counted: no run of that length ends here
             nxt = flags[(d + 1) % n_days]
             for p, last in day_vars[d]:
-                for q, v in selected:
-                    if q.index == p.index:
+                for q, v in m.near(i, p.end_min, math.ceil(rest_after)):
+                    if q.index == p.index or q.kind not in rule.kinds:
                         continue
                     gap = gap_after(p, q, cycle)
                     if gap < 0 or gap >= rest_after - 1e-6:
                         continue
-                    if q.day == (d + 1) % n_days and counted(rule, q, defs):
+                    if q.day == (d + 1) % n_days and q.index in counts:
                         continue  # the run goes on
                     lits = [last.negated(), v.negated()] + [f.negated() for f in before]
                     if not isinstance(nxt, int):

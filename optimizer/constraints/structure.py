@@ -39,7 +39,7 @@ def add_day_structure(m: RotaModel) -> dict:
         for p, _ in items:
             clique = [
                 v
-                for q, v in items
+                for q, v in m.near(i, p.start_min, 1)
                 if cyclic_overlap_min(p.start_min, 1, q.start_min, q.length_min, cycle) > 0
             ]
             if len(clique) > 1:
