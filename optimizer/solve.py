@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from ortools.sat.python import cp_model
 
 from simulator.compile import compile_rota
 from simulator.contracts import ContractParams, price
@@ -23,19 +20,9 @@ from simulator.rules import CheckResult, check
 
 from .diagnose import Conflict, explain_infeasible
 from .model import PENCE_PER_GBP, RotaModel, build_model
-from .objectives import Stage, stages
+from .objectives import stages
 from .problem import OBJECTIVES, Problem, ProblemError, read_problem
-
-#: Share of the remaining time given to each lexicographic stage, first to last.
-STAGE_SHARES = (0.6, 0.25, 0.15)
-
-_STATUS = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "invalid",
-    cp_model.UNKNOWN: "unknown",
-}
+from .search import Progress, SearchSettings, Solution, StageResult, search
 
 
 class InfeasibleError(Exception):
@@ -55,29 +42,6 @@ class InfeasibleError(Exception):
 
 class NoSolutionError(Exception):
     """No rota was found within the time limit (the problem was not proved infeasible)."""
-
-
-@dataclass
-class StageResult:
-    """Outcome of one lexicographic stage (values in the stage's unit)."""
-
-    name: str
-    unit: str
-    status: str
-    objective: float | None
-    bound: float | None
-    wall_time_s: float
-
-    def to_json(self) -> dict:
-        """JSON-ready mapping."""
-        return {
-            "name": self.name,
-            "unit": self.unit,
-            "status": self.status,
-            "objective": self.objective,
-            "bound": self.bound,
-            "wall_time_s": round(self.wall_time_s, 3),
-        }
 
 
 @dataclass
@@ -106,6 +70,8 @@ class OptimiseResult:
         Per doctor: reference, new 2026 pay (re-priced), loss and metrics.
     conflict
         The explanation when infeasible.
+    time_to_first_rota_s
+        Seconds from the start of :func:`solve` to the first compliant rota.
     """
 
     problem: Problem
@@ -123,6 +89,7 @@ class OptimiseResult:
     conflict: Conflict | None = None
     seed: int = 0
     workers: int = 1
+    time_to_first_rota_s: float | None = None
 
     @property
     def compliant(self) -> bool:
@@ -158,6 +125,9 @@ class OptimiseResult:
             "gap": self.gap,
             "unit": self.unit,
             "wall_time_s": round(self.wall_time_s, 3),
+            "time_to_first_rota_s": None
+            if self.time_to_first_rota_s is None
+            else round(self.time_to_first_rota_s, 3),
             "seed": self.seed,
             "workers": self.workers,
             "rules": self.problem.rules,
@@ -183,54 +153,13 @@ def _money(x: float) -> float:
     return round(float(x), 2) + 0.0
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Calls ``report(stage, value, bound, seconds)`` on each improving solution."""
-
-    def __init__(self, stage: Stage, report: Callable[[str, float, float, float], None]):
-        super().__init__()
-        self._stage = stage
-        self._report = report
-
-    def on_solution_callback(self) -> None:
-        s = self._stage.scale
-        self._report(
-            self._stage.name,
-            self.objective_value / s,
-            self.best_objective_bound / s,
-            self.wall_time,
-        )
-
-
-def _parameters(
-    solver: cp_model.CpSolver, seconds: float, seed: int, workers: int, deterministic: bool
-) -> None:
-    params = solver.parameters
-    params.random_seed = seed
-    params.num_workers = max(1, workers)
-    if workers <= 1:
-        params.interleave_search = False
-    if deterministic:
-        params.max_deterministic_time = max(0.05, seconds)
-    else:
-        params.max_time_in_seconds = max(0.05, seconds)
-
-
-def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
-    """Hint every variable with its value in the solver's best solution."""
-    model.clear_hints()
-    values = solver.response_proto.solution
-    hint = model.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
-
-
 def _gap(value: float, bound: float) -> float:
     if value == bound:
         return 0.0
     return abs(value - bound) / max(abs(value), 1e-9)
 
 
-def _extract(m: RotaModel, solver: cp_model.CpSolver, objective: str) -> tuple[Rota, list[bool]]:
+def _extract(m: RotaModel, solver: Solution, objective: str) -> tuple[Rota, list[bool]]:
     problem = m.problem
     lines = []
     used = []
@@ -333,7 +262,7 @@ def solve(
     seed: int = 0,
     workers: int = 2,
     deterministic: bool = False,
-    progress: Callable[[str, float, float, float], None] | None = None,
+    progress: Progress | None = None,
     explain_time_s: float | None = None,
     pay_params: ContractParams | None = None,
 ) -> OptimiseResult:
@@ -356,7 +285,8 @@ def solve(
         Measure the time limit in CP-SAT deterministic seconds, so that a run with one
         worker is reproducible even when it stops at the limit.
     progress
-        Called as ``progress(stage, value, bound, seconds)`` on improving solutions.
+        Called with a :class:`~optimizer.search.ProgressEvent` when a stage starts and
+        on each improving solution.
     explain_time_s
         Time to explain an infeasible problem (default: the time limit, at most 30 s).
     pay_params
@@ -379,69 +309,29 @@ def solve(
         raise ProblemError(f"time limit must be a positive number of seconds, got {time_limit_s}")
     m = build_model(problem, objective=objective, pay_params=pay_params)
     levels = stages(m, objective)
-    deadline = t0 + time_limit_s
     result = OptimiseResult(problem, objective, "unknown", seed=seed, workers=workers)
     result.unit = levels[0].unit
-    best_solver: cp_model.CpSolver | None = None
-    all_optimal = True
-    for k, stage in enumerate(levels):
-        left = deadline - time.monotonic()
-        budget = max(0.2, left * STAGE_SHARES[k] / sum(STAGE_SHARES[k : len(levels)]))
-        if k and best_solver is not None:
-            prev = levels[k - 1]
-            m.model.add(prev.expr <= round(best_solver.objective_value))
-            _hint_all(m.model, best_solver)
-        m.model.minimize(stage.expr)
-        solver = cp_model.CpSolver()
-        _parameters(solver, budget, seed, workers, deterministic)
-        if k:
-            # dual reductions in presolve may cut off the hinted solution: keep it
-            solver.parameters.keep_all_feasible_solutions_in_presolve = True
-        started = time.monotonic()
-        callback = _Progress(stage, progress) if progress else None
-        status = solver.solve(m.model, callback)
-        left = deadline - time.monotonic()
-        if k == 0 and status == cp_model.UNKNOWN and left > 0.5 and not deterministic:
-            # no rota yet: give the first stage the rest of the time
-            solver = cp_model.CpSolver()
-            _parameters(solver, left, seed, workers, deterministic)
-            status = solver.solve(m.model, callback)
-        name = _STATUS.get(status, "unknown")
-        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        result.stages.append(
-            StageResult(
-                stage.name,
-                stage.unit,
-                name,
-                solver.objective_value / stage.scale if found else None,
-                solver.best_objective_bound / stage.scale if found else None,
-                time.monotonic() - started,
-            )
-        )
-        if k == 0:
-            if status == cp_model.INFEASIBLE:
-                result.status = "infeasible"
-                budget_x = explain_time_s if explain_time_s is not None else min(30.0, time_limit_s)
-                result.conflict = explain_infeasible(
-                    problem, objective, time_limit_s=budget_x, seed=seed
-                )
-                result.wall_time_s = time.monotonic() - t0
-                return result
-            if not found:
-                result.status = "unknown"
-                result.wall_time_s = time.monotonic() - t0
-                return result
-            result.objective_value = solver.objective_value / stage.scale
-            result.bound = solver.best_objective_bound / stage.scale
-            result.gap = _gap(solver.objective_value, solver.best_objective_bound)
-        if found:
-            best_solver = solver
-            all_optimal &= status == cp_model.OPTIMAL
-        else:
-            all_optimal = False
-            break
-    assert best_solver is not None
-    result.status = "optimal" if all_optimal else "feasible"
+    settings = SearchSettings(seed, workers, deterministic, progress)
+    built_s = time.monotonic() - t0
+    outcome = search(m, levels, max(0.2, time_limit_s - built_s), settings)
+    result.stages = outcome.stages
+    if outcome.time_to_first_rota_s is not None:
+        result.time_to_first_rota_s = built_s + outcome.time_to_first_rota_s
+    if outcome.status == "infeasible":
+        result.status = "infeasible"
+        budget_x = explain_time_s if explain_time_s is not None else min(30.0, time_limit_s)
+        result.conflict = explain_infeasible(problem, objective, time_limit_s=budget_x, seed=seed)
+        result.wall_time_s = time.monotonic() - t0
+        return result
+    if outcome.solution is None:
+        result.wall_time_s = time.monotonic() - t0
+        return result
+    first = outcome.stages[1]
+    result.objective_value = first.objective
+    result.bound = first.bound
+    result.gap = None if first.bound is None else _gap(first.objective, first.bound)
+    result.status = outcome.status
+    best_solver = outcome.solution
     rota, used = _extract(m, best_solver, objective)
     result.rota = rota
     result.check = check(compile_rota(rota), m.ruleset)

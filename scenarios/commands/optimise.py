@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from optimizer.problem import OBJECTIVES, read_problem
+from optimizer.search import ProgressEvent
 from optimizer.solve import OptimiseResult, solve
 from simulator.examples import example_path
 from simulator.io import rota_to_toml, write_rota
@@ -25,9 +26,31 @@ DEMO_TIME_LIMIT_S = 30.0
 EXIT_INFEASIBLE = 3
 
 
-def stderr_progress(stage: str, value: float, bound: float, seconds: float) -> None:
-    """Print one improving solution to stderr (the search's progress)."""
-    print(f"  {seconds:7.2f} s  {stage}: {value:,.2f} (bound {bound:,.2f})", file=sys.stderr)
+#: Plain-English names of the search's stages.
+STAGE_TITLES = {
+    "first_rota": "finding a first compliant rota",
+    "total_loss": "minimising total pay loss",
+    "max_loss": "minimising the largest single loss",
+    "unfairness": "evening out nights, weekends and hours",
+    "pay_bill": "minimising the pay bill",
+    "doctors": "minimising the doctors used",
+    "spread": "evening out nights, weekends and unsocial hours",
+}
+
+
+def stderr_progress(event: ProgressEvent) -> None:
+    """Print the search's progress to stderr: each stage as it starts, each improvement."""
+    title = STAGE_TITLES.get(event.stage, event.stage)
+    at = f"  {event.seconds:6.1f} s  "
+    if event.event == "start":
+        print(f"{at}{title}", file=sys.stderr)
+    elif event.event == "lns":
+        print(f"{at}  neighbourhood search over doctors and weeks", file=sys.stderr)
+    elif event.value is None:
+        print(f"{at}  compliant rota found", file=sys.stderr)
+    else:
+        bound = "" if event.bound is None else f" (bound {event.bound:,.2f})"
+        print(f"{at}  {event.value:,.2f} {event.unit}{bound}", file=sys.stderr)
 
 
 def register(sub) -> None:

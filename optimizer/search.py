@@ -1,0 +1,387 @@
+"""The staged search of a doctor-rota model: a compliant rota first, then the objective.
+
+1. **First rota.** The model is solved with no objective, stopping at the first
+   solution: a compliant rota is found long before an objective is proved, and
+   every later stage starts from it.
+2. **Objective stages** (lexicographic, :mod:`optimizer.objectives`). Each stage
+   fixes the earlier stages at their values, then runs CP-SAT on the whole model
+   hinted with the incumbent (which improves it and gives the bound) and, unless
+   that proves the stage, the large neighbourhood search of :mod:`optimizer.lns`
+   over doctors and days for the rest of the stage's time.
+
+Solutions are kept as the value of every model variable, so a stage can start
+from whatever the previous stage or the neighbourhood search found.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model_helper as cmh
+
+from . import lns
+from .model import RotaModel
+from .objectives import Stage
+
+#: Share of the remaining time given to each lexicographic stage, first to last.
+STAGE_SHARES = (0.6, 0.25, 0.15)
+#: Share of a stage's time given to CP-SAT on the whole model; the neighbourhood
+#: search has the rest (and all of it when CP-SAT proves the stage).
+CP_SAT_SHARE = 0.4
+#: Sub-problems of the neighbourhood search per second of budget when the time
+#: limit is deterministic (so that a run with one worker is reproducible).
+LNS_ITERATIONS_PER_S = 8.0
+#: Name of the first phase in progress reports and stage results.
+FIRST_ROTA = "first_rota"
+
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEvent:
+    """What the search reports while it runs.
+
+    Attributes
+    ----------
+    stage
+        Stage name (``first_rota``, ``total_loss``, ...).
+    event
+        ``"start"`` when the stage starts, ``"solution"`` for an improving solution,
+        ``"lns"`` when the neighbourhood search takes over a stage.
+    seconds
+        Seconds since the search started.
+    value, bound
+        Objective and bound in the stage's unit (``None`` when not known).
+    unit
+        The stage's unit.
+    """
+
+    stage: str
+    event: str
+    seconds: float
+    value: float | None = None
+    bound: float | None = None
+    unit: str = ""
+
+
+Progress = Callable[[ProgressEvent], None]
+
+
+class Solution:
+    """The value of every variable of a model, with the solver's accessors.
+
+    Parameters
+    ----------
+    values
+        Variable values by index.
+    """
+
+    def __init__(self, values: list[int]) -> None:
+        self.values = list(values)
+        self._response = cp_model.CpSolverResponse()
+        self._response.solution.extend(self.values)
+
+    def value(self, expression: cp_model.LinearExprT) -> int:
+        """Value of an integer expression."""
+        return cmh.ResponseHelper.value(self._response, expression)
+
+    def boolean_value(self, literal) -> bool:
+        """Value of a literal."""
+        return bool(cmh.ResponseHelper.boolean_value(self._response, literal))
+
+
+@dataclass
+class StageResult:
+    """Outcome of one stage (values in the stage's unit)."""
+
+    name: str
+    unit: str
+    status: str
+    objective: float | None
+    bound: float | None
+    wall_time_s: float
+    lns_iterations: int = 0
+
+    def to_json(self) -> dict:
+        """JSON-ready mapping."""
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "wall_time_s": round(self.wall_time_s, 3),
+        }
+
+
+@dataclass
+class SearchOutcome:
+    """What :func:`search` found.
+
+    Attributes
+    ----------
+    status
+        ``optimal`` (every stage proved), ``feasible``, ``infeasible`` or ``unknown``.
+    solution
+        The best solution (``None`` when none).
+    stages
+        The first-rota phase and every objective stage.
+    time_to_first_rota_s
+        Seconds from the start of the search to the first compliant rota.
+    """
+
+    status: str
+    solution: Solution | None = None
+    stages: list[StageResult] = field(default_factory=list)
+    time_to_first_rota_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSettings:
+    """Seed, workers and how time is counted."""
+
+    seed: int = 0
+    workers: int = 2
+    deterministic: bool = False
+    progress: Progress | None = None
+
+
+def doctor_cells(m: RotaModel) -> dict[tuple[int, int], tuple[list, list]]:
+    """Per (doctor, day): the Booleans of that day's duties (for the neighbourhood search)."""
+    cells: dict[tuple[int, int], tuple[list, list]] = {}
+    for i in range(len(m.doctors)):
+        for day in range(m.n_days):
+            cells[i, day] = ([v for _, v in m.on_day(i, day)], [])
+    return cells
+
+
+def _parameters(solver: cp_model.CpSolver, seconds: float, settings: SearchSettings) -> None:
+    params = solver.parameters
+    params.random_seed = settings.seed
+    params.num_workers = max(1, settings.workers)
+    if settings.workers <= 1:
+        params.interleave_search = False
+    if settings.deterministic:
+        params.max_deterministic_time = max(0.05, seconds)
+    else:
+        params.max_time_in_seconds = max(0.05, seconds)
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution of a stage."""
+
+    def __init__(self, stage: Stage | None, name: str, report: Callable, t0: float):
+        super().__init__()
+        self._stage, self._name, self._report, self._t0 = stage, name, report, t0
+
+    def on_solution_callback(self) -> None:
+        s = self._stage
+        self._report(
+            ProgressEvent(
+                self._name,
+                "solution",
+                time.monotonic() - self._t0,
+                self.objective_value / s.scale if s else None,
+                self.best_objective_bound / s.scale if s else None,
+                s.unit if s else "",
+            )
+        )
+
+
+def polish(
+    m: RotaModel, cells: lns.Cells, values: list[int], expr, seconds: float
+) -> Solution | None:
+    """The same rota with every other variable at its best for ``expr``.
+
+    A solution found without an objective may leave the objective's auxiliary
+    variables (losses, maxima) anywhere above their true values; with every duty
+    fixed, CP-SAT sets them exactly in a moment.
+    """
+    sub = m.model.clone()
+    sub.clear_hints()
+    lns.fix_cells(sub, cells, values)
+    sub.minimize(expr)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.5, seconds)
+    status = solver.solve(sub)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return Solution(list(solver.response_proto.solution))
+
+
+def _first_rota(
+    m: RotaModel, seconds: float, settings: SearchSettings, t0: float
+) -> tuple[int, Solution | None, StageResult]:
+    """Solve the model with no objective, stopping at the first solution."""
+    model = m.model
+    model.clear_objective()
+    model.clear_hints()
+    solver = cp_model.CpSolver()
+    _parameters(solver, seconds, settings)
+    solver.parameters.stop_after_first_solution = True
+    started = time.monotonic()
+    _report(settings, FIRST_ROTA, "start", t0)
+    status = solver.solve(model)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    result = StageResult(
+        FIRST_ROTA,
+        "",
+        "feasible" if found else STATUS_NAMES.get(status, "unknown"),
+        None,
+        None,
+        time.monotonic() - started,
+    )
+    solution = Solution(list(solver.response_proto.solution)) if found else None
+    return status, solution, result
+
+
+def _report(settings: SearchSettings, stage: str, event: str, t0: float, **kw) -> None:
+    if settings.progress is not None:
+        settings.progress(ProgressEvent(stage, event, time.monotonic() - t0, **kw))
+
+
+def _hint(model: cp_model.CpModel, values: list[int]) -> None:
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+
+
+def _stage(
+    m: RotaModel,
+    cells: lns.Cells,
+    stage: Stage,
+    incumbent: Solution,
+    seconds: float,
+    settings: SearchSettings,
+    t0: float,
+) -> tuple[Solution, StageResult]:
+    """Minimise one stage from the incumbent: CP-SAT on the whole model, then LNS."""
+    model = m.model
+    started = time.monotonic()
+    deadline = started + seconds
+    _report(settings, stage.name, "start", t0, unit=stage.unit)
+    model.minimize(stage.expr)
+    incumbent = polish(m, cells, incumbent.values, stage.expr, seconds / 10) or incumbent
+    _hint(model, incumbent.values)
+    best, cost = incumbent, incumbent.value(stage.expr)
+    solver = cp_model.CpSolver()
+    _parameters(solver, seconds * CP_SAT_SHARE, settings)
+    # dual reductions in presolve may cut off the hinted solution: keep it
+    solver.parameters.keep_all_feasible_solutions_in_presolve = True
+    callback = _Callback(stage, stage.name, settings.progress, t0) if settings.progress else None
+    status = solver.solve(model, callback)
+    bound = -math.inf
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = solver.best_objective_bound
+        if round(solver.objective_value) <= cost:
+            best = Solution(list(solver.response_proto.solution))
+            cost = round(solver.objective_value)
+    elif status == cp_model.INFEASIBLE:  # cannot happen: the incumbent is feasible
+        raise RuntimeError(f"stage {stage.name} proved infeasible from a feasible rota")
+    iterations = 0
+    proved = status == cp_model.OPTIMAL or cost <= math.ceil(bound - 1e-9)
+    left = deadline - time.monotonic()
+    if not proved and left > 0.2:
+        model.clear_hints()
+        _report(settings, stage.name, "lns", t0, value=cost / stage.scale, unit=stage.unit)
+
+        def improved(values, value) -> None:
+            _report(
+                settings, stage.name, "solution", t0,
+                value=value / stage.scale,
+                bound=None if bound == -math.inf else bound / stage.scale,
+                unit=stage.unit,
+            )  # fmt: skip
+
+        values, cost, stats = lns.improve(
+            model,
+            cells,
+            stage.expr,
+            best.values,
+            cost,
+            n_people=len(m.doctors),
+            horizon=m.n_days,
+            lower_bound=math.ceil(bound - 1e-9) if bound > -math.inf else -math.inf,
+            deadline=deadline if not settings.deterministic else started + 10 * seconds + 5,
+            seed=settings.seed,
+            workers=settings.workers,
+            max_iterations=max(1, round(left * LNS_ITERATIONS_PER_S))
+            if settings.deterministic
+            else None,
+            on_improve=improved,
+        )
+        iterations = stats.iterations
+        best = Solution(list(values))
+        proved = cost <= math.ceil(bound - 1e-9)
+    result = StageResult(
+        stage.name,
+        stage.unit,
+        "optimal" if proved else "feasible",
+        cost / stage.scale,
+        None if bound == -math.inf else bound / stage.scale,
+        time.monotonic() - started,
+        iterations,
+    )
+    return best, result
+
+
+def search(
+    m: RotaModel, levels: list[Stage], time_limit_s: float, settings: SearchSettings
+) -> SearchOutcome:
+    """Find a compliant rota, then minimise the stages in order.
+
+    Parameters
+    ----------
+    m
+        The built model (its objective and hints are changed; stage bounds are added).
+    levels
+        The lexicographic stages.
+    time_limit_s
+        Wall-clock budget of the whole search, seconds (deterministic seconds of each
+        CP-SAT run when ``settings.deterministic``).
+    settings
+        Seed, workers, deterministic time, progress callback.
+
+    Returns
+    -------
+    SearchOutcome
+    """
+    t0 = time.monotonic()
+    deadline = t0 + time_limit_s
+    outcome = SearchOutcome("unknown")
+    status, first, result = _first_rota(m, time_limit_s, settings, t0)
+    outcome.stages.append(result)
+    if status == cp_model.INFEASIBLE:
+        outcome.status = "infeasible"
+        return outcome
+    if first is None:
+        return outcome
+    outcome.time_to_first_rota_s = time.monotonic() - t0
+    _report(settings, FIRST_ROTA, "solution", t0)
+    cells = doctor_cells(m)
+    incumbent = first
+    all_optimal = True
+    for k, stage in enumerate(levels):
+        if k:
+            prev = levels[k - 1]
+            m.model.add(prev.expr <= incumbent.value(prev.expr))
+        left = max(0.0, deadline - time.monotonic())
+        budget = max(0.2, left * STAGE_SHARES[k] / sum(STAGE_SHARES[k : len(levels)]))
+        incumbent, result = _stage(m, cells, stage, incumbent, budget, settings, t0)
+        outcome.stages.append(result)
+        all_optimal &= result.status == "optimal"
+    outcome.solution = incumbent
+    outcome.status = "optimal" if all_optimal else "feasible"
+    return outcome
