@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from simulator.model import DAY_NAMES
+
 from .model import Guard, build_model
+from .precheck import Finding, count_phrase, day_ranges, group_days
 from .problem import Problem
 
 
@@ -32,11 +35,21 @@ class Conflict:
         The conflicting items (keys and phrases).
     minimal
         True when deletion proved every item necessary.
+    findings
+        What the counting pre-check proved, when it found the conflict (no guards).
     """
 
     message: str
     guards: tuple[Guard, ...]
     minimal: bool
+    findings: tuple[Finding, ...] = ()
+
+    @classmethod
+    def from_findings(cls, findings: list[Finding]) -> Conflict:
+        """The conflict proved by the counting pre-check (:mod:`optimizer.precheck`)."""
+        more = len(findings) - 1
+        tail = f" (and {count_phrase(more, 'more finding')})" if more else ""
+        return cls(f"infeasible: {findings[0].message}{tail}", (), False, tuple(findings))
 
     @property
     def rules(self) -> list[str]:
@@ -53,7 +66,11 @@ class Conflict:
         return {
             "message": self.message,
             "minimal": self.minimal,
-            "items": [{"key": g.key, "kind": g.kind, "text": g.phrase} for g in self.guards],
+            "items": [{"key": g.key, "kind": g.kind, "text": g.phrase} for g in self.guards]
+            + [
+                {"key": f"count:{f.kind}", "kind": "count", "text": f.message}
+                for f in self.findings
+            ],
         }
 
 
@@ -86,33 +103,55 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _group_cover(guards: list[Guard]) -> list[str]:
-    """Phrases of cover items, grouped by requirement (``cover of 1 N on Mon wk1, Tue wk1``)."""
-    groups: dict[str, list[str]] = defaultdict(list)
+def _day_number(label: str) -> int:
+    """Cycle day of a label made by :func:`optimizer.problem.day_name` (``"Sat wk2"`` -> 12)."""
+    name, _, week = label.partition(" wk")
+    return 7 * (int(week) - 1) + DAY_NAMES.index(name)
+
+
+def _days_text(days: list[int], most: int = 4) -> str:
+    """Days as ranges (``"Mon wk3..Fri wk3, Mon wk5"``), at most ``most`` ranges shown."""
+    ranges = day_ranges(days)
+    if len(ranges) <= most:
+        return group_days(days)
+    shown = ranges[: most - 1]
+    left = sum(hi - lo + 1 for lo, hi in ranges[most - 1 :])
+    text = group_days(d for lo, hi in shown for d in range(lo, hi + 1))
+    return f"{text} and {count_phrase(left, 'more day')}"
+
+
+def _group_by_day(guards: list[Guard]) -> list[str]:
+    """Phrases of day items grouped by what they say (``cover of 1 N``, ``leave of F1-3``),
+    each with its days as ranges: ``leave of F1-3 on Mon wk3..Fri wk3, Mon wk5``."""
+    groups: dict[str, list[int]] = defaultdict(list)
     for g in guards:
         head, _, day = g.phrase.rpartition(" on ")
-        groups[head].append(day)
-    out = []
-    for head, days in groups.items():
-        shown = days[:3]
-        more = f" and {len(days) - 3} more days" if len(days) > 3 else ""
-        out.append(f"{head} on {', '.join(shown)}{more}")
-    return out
+        groups[head].append(_day_number(day))
+    return [f"{head} on {_days_text(days)}" for head, days in groups.items()]
 
 
 def describe(guards: list[Guard], n_doctors: int) -> str:
-    """One-line plain-English message for a conflicting set of guards."""
-    cover = _group_cover([g for g in guards if g.kind == "cover"])
-    others = [g.phrase for g in guards if g.kind != "cover"]
-    who = f"for {n_doctors} doctor{'s' if n_doctors != 1 else ''}"
+    """One-line plain-English message for a conflicting set of guards.
+
+    Cover, fixed days and leave are grouped with their days as ranges. ``for N
+    doctors`` (the doctors in the problem) is said when the cover is in conflict, or
+    when no doctor is named; a conflict of one doctor's own items names that doctor
+    and needs no count.
+    """
+    cover = _group_by_day([g for g in guards if g.kind == "cover"])
+    others = [g.phrase for g in guards if g.kind not in ("cover", "fixed", "leave")]
+    others += _group_by_day([g for g in guards if g.kind == "fixed"])
+    others += _group_by_day([g for g in guards if g.kind == "leave"])
+    named = any(g.kind in ("hours", "fixed", "leave") for g in guards)
+    who = f" for {count_phrase(n_doctors, 'doctor')}" if cover or not named else ""
     if cover and others:
-        return f"infeasible: {_join(cover)} conflicts with {_join(others)} {who}"
+        return f"infeasible: {_join(cover)} conflicts with {_join(others)}{who}"
     parts = cover or others
     if len(parts) == 1:
-        return f"infeasible: {parts[0]} cannot be met {who}"
+        return f"infeasible: {parts[0]} cannot be met{who}"
     if not parts:
-        return f"infeasible: the day structure alone cannot be met {who}"
-    return f"infeasible: {parts[0]} conflicts with {_join(parts[1:])} {who}"
+        return f"infeasible: the day structure alone cannot be met{who}"
+    return f"infeasible: {parts[0]} conflicts with {_join(parts[1:])}{who}"
 
 
 def explain_infeasible(

@@ -152,6 +152,11 @@ class RotaModel:
         Enforcement literals by key (only with ``diagnose``).
     diagnose
         Whether constraints are switched by guards.
+    elastic
+        Whether cover minima and hours minima may fall short (see :meth:`at_least`).
+    shortfall
+        ``(weight, variable)`` per elastic minimum: how far it falls short, weighted
+        to minutes of duty.
     """
 
     problem: Problem
@@ -172,6 +177,8 @@ class RotaModel:
     resident_min: list[cp_model.LinearExprT] = field(default_factory=list)
     penalties: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     guards: dict[str, Guard] = field(default_factory=dict)
+    elastic: bool = False
+    shortfall: list[tuple[int, cp_model.IntVar]] = field(default_factory=list)
     _day_any: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _weekend_flags: dict[tuple[int, str], list] = field(default_factory=dict)
     _by_day: list = field(default_factory=list)
@@ -307,6 +314,21 @@ class RotaModel:
         lits = ([guard] if guard is not None else []) + [m for m in more if m is not None]
         if lits:
             constraint.only_enforce_if(lits)
+
+    def at_least(self, expr, least: int, weight_min: int, name: str, *guards) -> None:
+        """Impose ``expr >= least``; in an elastic model, up to ``least`` may fall short.
+
+        The shortfall variable is recorded with its weight (minutes of duty per unit)
+        in :attr:`shortfall`; the search drives their sum to zero, then fixes every
+        shortfall at zero, which restores the hard model.
+        """
+        guards = guards or (None,)
+        if not self.elastic:
+            self.add(self.model.add(expr >= least), *guards)
+            return
+        short = self.model.new_int_var(0, max(0, least), f"short_{name}")
+        self.add(self.model.add(expr + short >= least), *guards)
+        self.shortfall.append((max(1, weight_min), short))
 
     def clause(self, lits: Sequence, guard: cp_model.IntVar | None) -> None:
         """Add the clause OR(``lits``), switched off when ``guard`` is false."""
@@ -481,6 +503,7 @@ def build_model(
     *,
     objective: str | None = None,
     diagnose: bool = False,
+    elastic: bool = False,
     ruleset: RuleSet | None = None,
     pay_params: ContractParams | None = None,
 ) -> RotaModel:
@@ -495,6 +518,9 @@ def build_model(
         default the problem's.
     diagnose
         Switch every constraint family and requirement by its own guard literal.
+    elastic
+        Let cover minima and doctors' hours minima fall short, with the shortfall
+        recorded in :attr:`RotaModel.shortfall` (the first phase of the search).
     ruleset, pay_params
         Rule set and 2026 pay parameters (default: the problem's rule set with its
         overrides, and the bundled parameters of its pay year).
@@ -530,6 +556,7 @@ def build_model(
         model=model,
         placements=_placements(problem),
         diagnose=diagnose,
+        elastic=elastic,
     )
     needed = {(r.shift, r.day) for r in problem.cover if r.max is None or r.max > 0}
     for i, doctor in enumerate(problem.doctors):

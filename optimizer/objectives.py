@@ -6,7 +6,8 @@ then fixes it at the value found and minimises the next, and so on.
 - ``pay-loss``: total loss against the 2002 reference plus penalties (GBP), then the
   largest single loss (GBP), then unfairness of nights and weekends (max − min).
 - ``cost``: the pay bill with pay protection, Σ max(2026 pay, 2002 reference), plus
-  penalties (GBP).
+  penalties (GBP); then total loss plus penalties; then the spread of nights,
+  weekends and resident hours per week.
 - ``headcount``: doctors used, then the protected pay bill plus penalties (GBP).
 - ``fairness``: spread (max − min) of nights, weekends and unsocial hours per week
   within full-time and within less-than-full-time doctors, then loss plus penalties.
@@ -36,12 +37,16 @@ class Stage:
         Divide model values by this to get ``unit``.
     unit
         Unit of the reported value (``GBP``, ``doctors``, ``points``).
+    floor
+        A value the expression can never go below, in model units: every stage here is
+        a sum of losses, penalties, pay, counts or spreads, so 0.
     """
 
     name: str
     expr: cp_model.LinearExprT
     scale: float
     unit: str
+    floor: int = 0
 
 
 def _spread(m: RotaModel, values: list, name: str, lo: int, hi: int):
@@ -61,26 +66,33 @@ def _spread(m: RotaModel, values: list, name: str, lo: int, hi: int):
     return total
 
 
-def unfairness(m: RotaModel, *, unsocial: bool) -> tuple[cp_model.LinearExprT, int]:
-    """Spread of nights and weekends (and unsocial minutes), and the scale to points.
+def unfairness(
+    m: RotaModel, *, unsocial: bool, hours: bool = False
+) -> tuple[cp_model.LinearExprT, int]:
+    """Spread of nights and weekends (and unsocial or resident minutes), and the scale.
 
     Returns
     -------
     expr, scale
-        ``scale × (night spread + weekend spread) + unsocial-minute spread`` with
-        ``scale = 60 × weeks`` when ``unsocial``, so one point is one night, one
-        weekend or one unsocial hour per week; else the plain count and scale 1.
+        ``scale × (night spread + weekend spread) + minute spreads`` with
+        ``scale = 60 × weeks`` when ``unsocial`` or ``hours``, so one point is one
+        night, one weekend, or one unsocial (``unsocial``) or resident (``hours``)
+        hour per week; else the plain count and scale 1.
     """
     n_days = m.n_days
     weeks = m.problem.weeks
     counts = _spread(m, m.nights, "nights", 0, n_days) + _spread(
         m, m.weekends, "weekends", 0, weeks
     )
-    if not unsocial:
+    if not unsocial and not hours:
         return counts, 1
     scale = 60 * weeks
-    uns = _spread(m, m.unsocial_min, "unsocial", 0, n_days * 1440)
-    return scale * counts + uns, scale
+    total = scale * counts
+    if unsocial:
+        total = total + _spread(m, m.unsocial_min, "unsocial", 0, n_days * 1440)
+    if hours:
+        total = total + _spread(m, m.resident_min, "hours", 0, n_days * 1440)
+    return total, scale
 
 
 def stages(m: RotaModel, objective: str) -> list[Stage]:
@@ -103,7 +115,14 @@ def stages(m: RotaModel, objective: str) -> list[Stage]:
             Stage("unfairness", spread, 1, "nights+weekends"),
         ]
     if objective == "cost":
-        return [Stage("pay_bill", bill + penalties, PENCE_PER_GBP, "GBP")]
+        # with every doctor protected the bill is the same for many rotas: the loss
+        # and the spread of nights, weekends and hours break the tie
+        spread, scale = unfairness(m, unsocial=False, hours=True)
+        return [
+            Stage("pay_bill", bill + penalties, PENCE_PER_GBP, "GBP"),
+            Stage("total_loss", loss + penalties, PENCE_PER_GBP, "GBP"),
+            Stage("unfairness", spread, scale, "points"),
+        ]
     if objective == "headcount":
         return [
             Stage("doctors", sum(m.used), 1, "doctors"),

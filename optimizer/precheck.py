@@ -6,8 +6,9 @@ numbers. It is *sound*: a finding is reported only when no rota of the optimiser
 model (:func:`optimizer.model.build_model`) can exist; an empty list proves nothing.
 It reads every limit from the rule set (with the problem's overrides) exactly as the
 constraint builders do, applies a rule only to the doctors its ``ltft`` flag selects
-(and, like the model, to every working pattern), and counts only cover ``min``
-(soft ``target`` and ``max`` ask for nothing).
+(and, like the model, to every working pattern), and counts only cover ``min`` as
+demand (a soft ``target`` asks for nothing). Rules absent from the rule set impose
+nothing; rule families the model does not build are ignored.
 
 Checks, in the order findings are returned:
 
@@ -36,7 +37,8 @@ Checks, in the order findings are returned:
     A doctor's hours minimum against the most they can work given leave, fixed
     duties above a doctor's maximum or the average-hours limit, fixed days on leave.
 
-Runs in a few milliseconds per doctor: one pass over the days per doctor and rule.
+About 50 ms for 60 doctors over 26 weeks: one pass over the days per doctor and rule,
+with the combinatorial bounds cached per set of shift types.
 """
 
 from __future__ import annotations
@@ -47,9 +49,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from simulator.definitions import load_definitions
-from simulator.kernels.duties import is_long, is_long_evening, is_night
-from simulator.model import KIND_CODE, MIN_PER_DAY, MIN_PER_WEEK
+from simulator.definitions import Definitions, load_definitions
+from simulator.model import MIN_PER_DAY, MIN_PER_WEEK
 from simulator.rules import Rule, RuleSet, load_ruleset
 
 from .constraints._common import rule_phrase, run_noun
@@ -67,6 +68,11 @@ RUN_FAMILIES = (
 KINDS = ("weekends", "nights", "runs", "shift", "hours", "day", "doctor")
 #: Largest number of shift types on one day for which every subset is tried (Hall).
 _HALL_MAX_TYPES = 7
+#: Reasons a doctor's cap can have besides a rule: days free to work, own hours.
+AVAILABILITY = "availability"
+OWN_HOURS = "hours target"
+#: How those reasons read as the subject of "allow".
+_HEADS = {AVAILABILITY: "the days they are available", OWN_HOURS: "the doctors' hours targets"}
 _EPS = 1e-9
 
 
@@ -108,7 +114,7 @@ class Finding:
 
 
 def count_phrase(n: float, noun: str, plural: str | None = None) -> str:
-    """``"1 doctor"``, ``"7 doctors"``, ``"2.5 h"``: a number with its noun.
+    """``"1 doctor"``, ``"7 doctors"``, ``"2 N duties"``: a number with its noun.
 
     Parameters
     ----------
@@ -122,19 +128,23 @@ def count_phrase(n: float, noun: str, plural: str | None = None) -> str:
     return f"{n:g} {noun if n == 1 else (plural or noun + 's')}"
 
 
+def day_ranges(days: Iterable[int]) -> list[tuple[int, int]]:
+    """Cycle days as sorted ``(first, last)`` runs of consecutive days."""
+    out: list[tuple[int, int]] = []
+    for d in sorted(set(days)):
+        if out and d == out[-1][1] + 1:
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
 def group_days(days: Iterable[int]) -> str:
     """Cycle days as ranges, e.g. ``"Mon wk3..Fri wk3, Mon wk5"`` (consecutive days merged)."""
-    ordered = sorted(set(days))
-    parts: list[str] = []
-    k = 0
-    while k < len(ordered):
-        j = k
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        lo, hi = ordered[k], ordered[j]
-        parts.append(day_name(lo) if lo == hi else f"{day_name(lo)}..{day_name(hi)}")
-        k = j + 1
-    return ", ".join(parts)
+    return ", ".join(
+        day_name(lo) if lo == hi else f"{day_name(lo)}..{day_name(hi)}"
+        for lo, hi in day_ranges(days)
+    )
 
 
 def _join(parts: Sequence[str], word: str = "and") -> str:
@@ -208,6 +218,49 @@ def run_days_bound(n_days: int, limit: float, rest_run: int, rest_days: int) -> 
     return best[n_days]
 
 
+def duty_class(family: str, clock: int, length: int, kind: str, defs: Definitions) -> bool:
+    """Whether a duty counts towards a ``consecutive_*`` family (plain Python).
+
+    The same definitions as :mod:`simulator.kernels.duties` (``is_night``,
+    ``is_long``, ``is_long_evening``), without waking the JIT: a night is a resident
+    duty with at least ``night_min_work_min`` minutes in the daily night window; a
+    long shift a resident duty longer than ``long_shift_more_than_min``; a long
+    evening a long shift starting before ``long_evening_starts_before_min`` and ending
+    after ``long_evening_ends_after_min`` of its start day. The other families count
+    every duty of their kinds.
+
+    Parameters
+    ----------
+    family
+        Rule family.
+    clock, length
+        Start (minutes after midnight) and length of the duty, minutes.
+    kind
+        Duty kind (``shift``, ``partial``, ``oncall``, ``nroc``).
+    defs
+        The shared time definitions.
+    """
+    resident = kind != "nroc"
+    if family == "consecutive_nights":
+        if not resident:
+            return False
+        lo, hi = defs.night_start_min, defs.night_end_min
+        end = clock + length
+        inside = 0
+        for k in range((clock - hi) // MIN_PER_DAY, (end - lo) // MIN_PER_DAY + 2):
+            inside += max(0, min(end, k * MIN_PER_DAY + hi) - max(clock, k * MIN_PER_DAY + lo))
+        return inside >= defs.night_min_work_min
+    if family in ("consecutive_long_shifts", "consecutive_long_evenings"):
+        long = resident and length > defs.long_shift_more_than_min
+        if family == "consecutive_long_shifts" or not long:
+            return long
+        return (
+            clock < defs.long_evening_starts_before_min
+            and clock + length > defs.long_evening_ends_after_min
+        )
+    return True
+
+
 # ------------------------------------------------------------------------- the context
 
 
@@ -235,7 +288,6 @@ class _Context:
         self.objective = objective
         self.rules = ruleset.rules
         self.defs = load_definitions()
-        self.defs_array = self.defs.as_array()
         self.weeks = problem.weeks
         self.n = problem.n_days
         self.cycle = problem.weeks * MIN_PER_WEEK
@@ -309,21 +361,24 @@ class _Context:
         # shift types each doctor can work on some day
         self.workable = [frozenset().union(*row) for row in self.avail]
 
-        # hours caps per doctor: (cap in minutes, amount per shift code, phrase)
-        self.hour_caps: list[list[tuple[float, dict[str, float], str]]] = []
+        # hours caps per doctor: (cap in minutes, amount per shift code, short phrase,
+        # phrase naming the doctor)
+        self.hour_caps: list[list[tuple[float, dict[str, float], str, str]]] = []
         self.lo_min: list[int] = []
-        self.own_phrase: list[str] = []
+        self.target: list[str] = []
         for doc in self.doctors:
             caps = []
-            lo, hi, phrase = _doctor_bounds(doc)
-            self.own_phrase.append(phrase)
+            lo, hi, target = _doctor_bounds(doc)
+            self.target.append(target)
             self.lo_min.append(math.ceil(lo * 60 * self.weeks - _EPS) if lo > 0 else 0)
             if math.isfinite(hi):
-                caps.append((math.floor(hi * 60 * self.weeks + _EPS), self.res_len, phrase))
+                cap = math.floor(hi * 60 * self.weeks + _EPS)
+                caps.append((cap, self.res_len, OWN_HOURS, f"{doc.id}'s hours limit {target}"))
             for rule in self.rules:
                 if rule.family == "average_weekly_hours" and _applies(rule, doc):
                     cap = rule.value("limit") * 60.0 * self.weeks
-                    caps.append((cap, self._amounts(rule), rule_phrase(rule)))
+                    phrase = rule_phrase(rule)
+                    caps.append((cap, self._amounts(rule), phrase, phrase))
             self.hour_caps.append(caps)
 
     # ---------------------------------------------------------------- helpers
@@ -374,7 +429,7 @@ class _Context:
         best = _Cap(math.inf)
         if not codes:
             return best
-        for cap, amount, phrase in self.hour_caps[i]:
+        for cap, amount, phrase, _ in self.hour_caps[i]:
             least = min(amount[c] for c in codes)
             if least > 0:
                 best = _least(best, _Cap(_floor(cap / least), phrase))
@@ -385,8 +440,8 @@ class _Context:
         codes = [c for c in self.workable[i] if self.res_len[c] > 0]
         best = _Cap(math.inf)
         if not codes:
-            return _Cap(0.0)
-        for cap, amount, phrase in self.hour_caps[i]:
+            return _Cap(0.0, AVAILABILITY)
+        for cap, amount, phrase, _ in self.hour_caps[i]:
             ratio = min(amount[c] / self.res_len[c] for c in codes)
             if ratio > 0:
                 best = _least(best, _Cap(math.floor(cap / ratio + 1e-6), phrase))
@@ -410,20 +465,15 @@ class _Context:
         st = self.shifts[code]
         if st.kind not in rule.kinds:
             return False
-        kind = KIND_CODE[st.kind]
-        if rule.family == "consecutive_nights":
-            return bool(is_night(st.start_min, st.duration_min, kind, self.defs_array))
-        if rule.family == "consecutive_long_shifts":
-            return bool(is_long(st.duration_min, kind, self.defs_array))
-        if rule.family == "consecutive_long_evenings":
-            return bool(is_long_evening(st.start_min, st.duration_min, kind, self.defs_array))
-        return True
+        return duty_class(rule.family, st.start_min, st.duration_min, st.kind, self.defs)
 
     def run_bound(self, rule: Rule, codes: frozenset[str]) -> tuple[int, int]:
         """Most days on counted duties of types ``codes`` in the cycle, and the rest days used."""
         key = (rule.id, codes)
         if key not in self._run_cache:
             run, rest = self.rest_days(rule, codes)
+            if run > rule.value("limit") + _EPS:
+                rest = 1  # no run is long enough for the rest to be due
             self._run_cache[key] = (run_days_bound(self.n, rule.value("limit"), run, rest), rest)
         return self._run_cache[key]
 
@@ -462,7 +512,10 @@ def _applies(rule: Rule, doc: Doctor) -> bool:
 
 
 def _doctor_bounds(doc: Doctor) -> tuple[float, float, str]:
-    """A doctor's own (min, max) average resident h/week and their phrase (as the model)."""
+    """A doctor's own (min, max) average resident h/week and ``"(24.5 ± 1.5 h/week)"``.
+
+    As :func:`optimizer.constraints.doctors.add_doctor_limits` reads them.
+    """
     lo, hi = 0.0, math.inf
     parts = []
     if doc.hours_per_week is not None:
@@ -475,7 +528,19 @@ def _doctor_bounds(doc: Doctor) -> tuple[float, float, str]:
     if doc.max_hours_per_week is not None:
         hi = min(hi, doc.max_hours_per_week)
         parts.append(f"at most {doc.max_hours_per_week:g} h/week")
-    return lo, hi, f"{doc.id}'s hours ({', '.join(parts)})" if parts else ""
+    return lo, hi, f"({', '.join(parts)})" if parts else ""
+
+
+def _run_phrase(rule: Rule, rest_days: int) -> str:
+    """``"max 4 consecutive nights"``, with ``" with 46 h rest after any run of nights"``
+    when the rest after a run keeps more than the next day free."""
+    own = rule_phrase(rule)
+    return f"{own} with {rule_phrase(rule, 'rest_after')}" if rest_days > 1 else own
+
+
+def _only_availability(entries: Sequence[tuple[str, _Cap]]) -> bool:
+    """True when availability alone sets every cap (the per-day check says it better)."""
+    return all(cap.reason == AVAILABILITY for _, cap in entries)
 
 
 def _supply(
@@ -516,8 +581,9 @@ def _supply(
         noun = f"{label} doctor" if label else "doctor"
         by = f" by {reason}" if reason else ""
         parts.append(f"{count_phrase(count, noun)} × {value:g}{unit}{by}")
-    limits = _join(heads) or "the doctors available"
-    return f"{limits} {_verb(max(1, len(heads)))}", " + ".join(parts)
+    plural = len(heads) != 1 or heads[0] in _HEADS
+    limits = _join([_HEADS.get(h, h) for h in heads]) or "the doctors"
+    return f"{limits} {'allow' if plural else 'allows'}", " + ".join(parts)
 
 
 # ------------------------------------------------------------------------- checks
@@ -581,15 +647,15 @@ def _check_weekends(c: _Context) -> list[Finding]:
         for i, doc in enumerate(c.doctors):
             avail = sum(any(c.avail[i][d] & codes for d, codes in days) for days in touch)
             limited = [r for r in group if _applies(r, doc)]
-            cap = _Cap(avail, "weekends available" if limited else "no weekend limit")
+            cap = _Cap(avail, AVAILABILITY)
             for r in limited:
                 one_in = r.value("limit")
                 most = math.floor((c.weeks + 1e-6) / one_in) if one_in > 0 else 0
                 cap = _least(_Cap(most, rule_phrase(r)), cap)
             entries.append((("LTFT" if doc.ltft else "full-time") if both else "", cap))
         supply = sum(cap.value for _, cap in entries)
-        if demand <= supply:
-            continue
+        if demand <= supply or _only_availability(entries):
+            continue  # (short of doctors available on some day: reported per day, by name)
         lo_need, hi_need = min(needs), max(needs)
         per = (
             f"{lo_need:g} each weekend"
@@ -607,10 +673,14 @@ def _check_weekends(c: _Context) -> list[Finding]:
     return out
 
 
-def _check_runs(c: _Context) -> tuple[list[Finding], set[frozenset[str]]]:
-    """Days on counted duties demanded against each doctor's most under a run rule."""
+def _check_runs(c: _Context) -> tuple[list[Finding], set[frozenset[str]], set[str]]:
+    """Days on counted duties demanded against each doctor's most under a run rule.
+
+    Also returns the sets of shift types and the rule phrases of the findings.
+    """
     out = []
     covered: set[frozenset[str]] = set()
+    shown: set[str] = set()
     for rule in c.rules:
         if rule.family not in RUN_FAMILIES:
             continue
@@ -630,21 +700,21 @@ def _check_runs(c: _Context) -> tuple[list[Finding], set[frozenset[str]]]:
                 multi = multi or c.clique(frozenset(dem))[0] > 1
         if demand == 0:
             continue
-        own = rule_phrase(rule)
-        own_rest = f"{own} with {rule_phrase(rule, 'rest_after')}"
+        own, own_rest = _run_phrase(rule, 1), _run_phrase(rule, 2)
         entries = []
         for i, doc in enumerate(c.doctors):
             mine = c.workable[i] & counted
             avail = sum(1 for d in range(c.n) if c.avail[i][d] & mine) if mine else 0
-            cap = _least(_Cap(avail, "days available"), c.count_cap(i, mine))
+            cap = _least(_Cap(avail, AVAILABILITY), c.count_cap(i, mine))
             if mine and _applies(rule, doc):
                 bound, rest = c.run_bound(rule, mine)
                 cap = _least(_Cap(bound, own_rest if rest > 1 else own), cap)
             entries.append(("", cap))
         supply = sum(cap.value for _, cap in entries)
-        if demand <= supply:
+        if demand <= supply or _only_availability(entries):
             continue
         covered.add(frozenset(demanded_types))
+        shown.update((own, own_rest))
         noun = run_noun(rule)
         if multi:
             noun = f"days on {noun}"
@@ -657,7 +727,7 @@ def _check_runs(c: _Context) -> tuple[list[Finding], set[frozenset[str]]]:
         out.append(
             Finding(kind, message, float(demand), float(supply), noun, c.ids, tuple(days_demanded))
         )
-    return out, covered
+    return out, covered, shown
 
 
 def _check_shifts(c: _Context, covered: set[frozenset[str]]) -> list[Finding]:
@@ -685,7 +755,7 @@ def _check_shifts(c: _Context, covered: set[frozenset[str]]) -> list[Finding]:
             avail = sum(1 for d in range(c.n) if code in c.avail[i][d])
             available += avail
             if avail:
-                entries.append(("", _least(_Cap(avail, "days available"), c.count_cap(i, (code,)))))
+                entries.append(("", _least(_Cap(avail, AVAILABILITY), c.count_cap(i, (code,)))))
         supply = sum(cap.value for _, cap in entries)
         if demand <= supply or demand > available:
             continue  # short of doctors on some day: reported per day, with names
@@ -714,27 +784,33 @@ def _max_resident(c: _Context, i: int) -> tuple[_Cap, dict]:
     doc = c.doctors[i]
     resident = frozenset(code for code in c.workable[i] if c.res_len[code] > 0)
     days_cap = len(worked)
-    why = "days available"
+    why = AVAILABILITY
     for rule in c.rules:
         if rule.family not in RUN_FAMILIES or not _applies(rule, doc) or not resident:
             continue
         counted = frozenset(code for code in c.workable[i] if c.counted(rule, code))
         if not resident <= counted:
             continue
-        bound, _ = c.run_bound(rule, counted)
+        bound, rest = c.run_bound(rule, counted)
         if bound < days_cap:
-            days_cap, why = bound, rule_phrase(rule)
+            days_cap, why = bound, _run_phrase(rule, rest)
             info["limit_days"] = bound
     by_days = _Cap(float(sum(worked[:days_cap])), why)
     return _least(c.resident_cap(i), by_days), info
 
 
-def _check_hours(c: _Context, maxima: list[tuple[_Cap, dict]]) -> list[Finding]:
-    """Resident hours demanded against the doctors' most; hours minima against cover."""
+def _check_hours(c: _Context, maxima: list[tuple[_Cap, dict]], shown: set[str]) -> list[Finding]:
+    """Resident hours demanded against the doctors' most; hours minima against cover.
+
+    ``shown``: run-rule phrases already reported; a shortfall of hours set by them
+    alone (and availability) says nothing new and is left out.
+    """
     out = []
     demand = sum(m * c.res_len[code] for d in range(c.n) for code, m in c.demand[d].items())
     supply = sum(cap.value for cap, _ in maxima)
-    if demand > supply + 1e-6:
+    reasons = {cap.reason for cap, _ in maxima}
+    repeated = reasons & shown and reasons <= shown | {AVAILABILITY}
+    if demand > supply + 1e-6 and not repeated:
         entries = [("", _Cap(round(cap.value / 60.0, 2), cap.reason)) for cap, _ in maxima]
         limits, breakdown = _supply(entries, unit=" h")
         message = (
@@ -745,8 +821,8 @@ def _check_hours(c: _Context, maxima: list[tuple[_Cap, dict]]) -> list[Finding]:
     if c.objective == "headcount":
         return out  # unused doctors need no hours
     need = sum(c.lo_min)
-    if need <= 0:
-        return out
+    if sum(1 for lo in c.lo_min if lo > 0) < 2:
+        return out  # one doctor's minimum: the per-doctor check is the sharper one
     room = 0.0
     for d in range(c.n):
         for code in c.placeable[d]:
@@ -885,7 +961,8 @@ def _check_doctors(c: _Context, maxima: list[tuple[_Cap, dict]]) -> list[Finding
         if double:
             message = (
                 f"{doc.id} is fixed to more than one thing on {group_days(double)}"
-                f" ({_join(sorted(fixed[double[0]]))} on {day_name(double[0])})"
+                f" ({_join(sorted(x if x != '-' else 'off' for x in fixed[double[0]]))} on "
+                f"{day_name(double[0])})"
             )
             out.append(Finding("doctor", message, 2.0, 1.0, "days", (doc.id,), tuple(double)))
         banned: dict[str, list[int]] = defaultdict(list)
@@ -920,7 +997,7 @@ def _check_doctors(c: _Context, maxima: list[tuple[_Cap, dict]]) -> list[Finding
             for d, code in duties:
                 by_code[code].append(d)
             listing = "; ".join(f"{code} on {group_days(ds)}" for code, ds in by_code.items())
-            for cap, amount, phrase in c.hour_caps[i]:
+            for cap, amount, _, phrase in c.hour_caps[i]:
                 total = sum(amount[code] for _, code in duties)
                 if total > cap + 1e-6:
                     message = (
@@ -945,21 +1022,23 @@ def _check_doctors(c: _Context, maxima: list[tuple[_Cap, dict]]) -> list[Finding
         cap, info = maxima[i]
         if lo <= cap.value + 1e-6:
             continue
-        if cap.reason == "days available":
+        leave = f", on leave {group_days(c.leave[i])}" if c.leave[i] else ""
+        if cap.reason == AVAILABILITY and not info["days"]:
+            detail = f"no shift they may work is rostered on a day they are available{leave}"
+        elif cap.reason == AVAILABILITY:
             detail = (
-                f"{count_phrase(info['days'], 'day')} available of at most {_h(info['longest'])} h"
+                f"{count_phrase(info['days'], 'day')} available of at most "
+                f"{_h(info['longest'])} h{leave}"
             )
-            if c.leave[i]:
-                detail += f", on leave {group_days(c.leave[i])}"
         elif info["limit_days"] is not None and cap.reason.startswith("max "):
-            detail = f"at most {count_phrase(info['limit_days'], 'duty day')} by {cap.reason}"
-            if c.leave[i]:
-                detail += f", on leave {group_days(c.leave[i])}"
+            detail = f"at most {count_phrase(info['limit_days'], 'day')} on duty by {cap.reason}"
+            detail += leave
+        elif cap.reason == OWN_HOURS:
+            detail = f"their own maximum {c.target[i]}"
         else:
             detail = cap.reason
-        target = c.own_phrase[i].removeprefix(f"{doc.id}'s hours ")
         message = (
-            f"{doc.id} needs at least {_h(lo)} h in the {c.weeks}-week cycle {target}, "
+            f"{doc.id} needs at least {_h(lo)} h in the {c.weeks}-week cycle {c.target[i]}, "
             f"but can work at most {_h(cap.value)} h ({detail})"
         )
         out.append(
@@ -1001,12 +1080,12 @@ def precheck(
         ruleset = load_ruleset(problem.rules, overrides=dict(problem.rule_overrides) or None)
     c = _Context(problem, ruleset, objective or problem.objective)
     maxima = [_max_resident(c, i) for i in range(len(c.doctors))]
-    runs, covered = _check_runs(c)
+    runs, covered, shown = _check_runs(c)
     findings = (
         _check_weekends(c)
         + runs
         + _check_shifts(c, covered)
-        + _check_hours(c, maxima)
+        + _check_hours(c, maxima, shown)
         + _check_days(c)
         + _check_doctors(c, maxima)
     )

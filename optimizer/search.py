@@ -1,8 +1,9 @@
 """The staged search of a doctor-rota model: a compliant rota first, then the objective.
 
-1. **First rota.** The model is solved with no objective, stopping at the first
-   solution: a compliant rota is found long before an objective is proved, and
-   every later stage starts from it.
+1. **First rota.** Cover minima and doctors' hours minima are elastic: CP-SAT
+   minimises their shortfall from the empty rota (which breaks no rule) and stops
+   at the first rota with none. A compliant rota is found long before an
+   objective is proved, and every later stage starts from it.
 2. **Objective stages** (lexicographic, :mod:`optimizer.objectives`). Each stage
    fixes the earlier stages at their values, then runs CP-SAT on the whole model
    hinted with the incumbent (which improves it and gives the bound) and, unless
@@ -35,6 +36,9 @@ CP_SAT_SHARE = 0.4
 #: Sub-problems of the neighbourhood search per second of budget when the time
 #: limit is deterministic (so that a run with one worker is reproducible).
 LNS_ITERATIONS_PER_S = 8.0
+#: Models with more constraints than this look for a first rota without CP-SAT's
+#: presolve (which takes seconds there and rarely proves such a model infeasible).
+SMALL_MODEL_CONSTRAINTS = 20_000
 #: Name of the first phase in progress reports and stage results.
 FIRST_ROTA = "first_rota"
 
@@ -221,29 +225,70 @@ def polish(
 
 
 def _first_rota(
-    m: RotaModel, seconds: float, settings: SearchSettings, t0: float
-) -> tuple[int, Solution | None, StageResult]:
-    """Solve the model with no objective, stopping at the first solution."""
+    m: RotaModel, cells: lns.Cells, seconds: float, settings: SearchSettings, t0: float
+) -> tuple[str, Solution | None, StageResult]:
+    """A compliant rota: the model's elastic minima driven to no shortfall.
+
+    CP-SAT minimises the weighted shortfall of the elastic model (cover and hours
+    minima, in minutes of duty), hinted with the empty rota (which breaks no rule)
+    and stopping as soon as a rota has none; its bound proves the problem
+    infeasible when every rota falls short. Once there, every shortfall is fixed at
+    zero, which leaves the hard model for the objective stages.
+
+    Returns
+    -------
+    status, solution, result
+        ``status`` is ``feasible``, ``infeasible`` or ``unknown``.
+    """
     model = m.model
-    model.clear_objective()
-    model.clear_hints()
-    solver = cp_model.CpSolver()
-    _parameters(solver, seconds, settings)
-    solver.parameters.stop_after_first_solution = True
     started = time.monotonic()
+    deadline = started + seconds
     _report(settings, FIRST_ROTA, "start", t0)
+    shortfall = sum(w * v for w, v in m.shortfall)
+    model.clear_hints()
+    model.minimize(shortfall)
+    outcome, values, cost = "unknown", None, None
+    start = _empty_rota(m, cells, shortfall, deadline - time.monotonic())
+    if start is not None:
+        _hint(model, start.values)
+    solver = cp_model.CpSolver()
+    _parameters(solver, deadline - time.monotonic(), settings)
+    if len(model.proto.constraints) > SMALL_MODEL_CONSTRAINTS:
+        # presolve would cost more than it saves: the shortfall falls fastest under
+        # CP-SAT's local search and neighbourhood workers on the model as written
+        solver.parameters.cp_model_presolve = False
     status = solver.solve(model)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    result = StageResult(
-        FIRST_ROTA,
-        "",
-        "feasible" if found else STATUS_NAMES.get(status, "unknown"),
-        None,
-        None,
-        time.monotonic() - started,
-    )
-    solution = Solution(list(solver.response_proto.solution)) if found else None
-    return status, solution, result
+    if status == cp_model.INFEASIBLE or (found and _integer_bound(solver.best_objective_bound) > 0):
+        outcome = "infeasible"  # every rota breaks a rule or falls short of a minimum
+    elif found:
+        values, cost = list(solver.response_proto.solution), round(solver.objective_value)
+    solution = None
+    if values is not None and cost == 0:
+        outcome, solution = "feasible", Solution(list(values))
+    if outcome == "feasible":
+        for _, var in m.shortfall:
+            dom = model.proto.variables[var.index].domain
+            dom[0] = dom[1] = 0
+    model.clear_objective()
+    result = StageResult(FIRST_ROTA, "", outcome, None, None, time.monotonic() - started)
+    return outcome, solution, result
+
+
+def _empty_rota(m: RotaModel, cells: lns.Cells, shortfall, seconds: float) -> Solution | None:
+    """The rota with no duty but fixed days, every minimum falling short: a start."""
+    fixed_days = {(m.problem.doctors.index(d), f.day) for f in m.problem.fixed for d in
+                  m.problem.doctors if d.id == f.doctor}  # fmt: skip
+    free = {cell: vars_ for cell, vars_ in cells.items() if cell not in fixed_days}
+    zeros = [0] * len(m.model.proto.variables)
+    return polish(m, free, zeros, shortfall, seconds)
+
+
+def _deterministic_iterations(seconds: float, settings: SearchSettings) -> int | None:
+    """Sub-problems the neighbourhood search may solve in ``seconds`` of deterministic time."""
+    if not settings.deterministic:
+        return None
+    return max(1, round(seconds * LNS_ITERATIONS_PER_S))
 
 
 def _report(settings: SearchSettings, stage: str, event: str, t0: float, **kw) -> None:
@@ -256,6 +301,16 @@ def _hint(model: cp_model.CpModel, values: list[int]) -> None:
     hint = model.proto.solution_hint
     hint.vars.extend(range(len(values)))
     hint.values.extend(values)
+
+
+def _integer_bound(bound: float) -> float:
+    """The smallest integer objective a bound allows (``-inf`` when there is no bound)."""
+    return math.ceil(bound - 1e-9) if math.isfinite(bound) else -math.inf
+
+
+def _reached(cost: int, bound: float) -> bool:
+    """True when an integer objective ``cost`` is proved optimal by ``bound``."""
+    return cost <= _integer_bound(bound)
 
 
 def _stage(
@@ -282,16 +337,16 @@ def _stage(
     solver.parameters.keep_all_feasible_solutions_in_presolve = True
     callback = _Callback(stage, stage.name, settings.progress, t0) if settings.progress else None
     status = solver.solve(model, callback)
-    bound = -math.inf
+    bound = float(stage.floor)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = solver.best_objective_bound
+        bound = max(bound, solver.best_objective_bound)
         if round(solver.objective_value) <= cost:
             best = Solution(list(solver.response_proto.solution))
             cost = round(solver.objective_value)
     elif status == cp_model.INFEASIBLE:  # cannot happen: the incumbent is feasible
         raise RuntimeError(f"stage {stage.name} proved infeasible from a feasible rota")
     iterations = 0
-    proved = status == cp_model.OPTIMAL or cost <= math.ceil(bound - 1e-9)
+    proved = status == cp_model.OPTIMAL or _reached(cost, bound)
     left = deadline - time.monotonic()
     if not proved and left > 0.2:
         model.clear_hints()
@@ -301,7 +356,7 @@ def _stage(
             _report(
                 settings, stage.name, "solution", t0,
                 value=value / stage.scale,
-                bound=None if bound == -math.inf else bound / stage.scale,
+                bound=bound / stage.scale,
                 unit=stage.unit,
             )  # fmt: skip
 
@@ -313,24 +368,22 @@ def _stage(
             cost,
             n_people=len(m.doctors),
             horizon=m.n_days,
-            lower_bound=math.ceil(bound - 1e-9) if bound > -math.inf else -math.inf,
+            lower_bound=_integer_bound(bound),
             deadline=deadline if not settings.deterministic else started + 10 * seconds + 5,
             seed=settings.seed,
             workers=settings.workers,
-            max_iterations=max(1, round(left * LNS_ITERATIONS_PER_S))
-            if settings.deterministic
-            else None,
+            max_iterations=_deterministic_iterations(left, settings),
             on_improve=improved,
         )
         iterations = stats.iterations
         best = Solution(list(values))
-        proved = cost <= math.ceil(bound - 1e-9)
+        proved = _reached(cost, bound)
     result = StageResult(
         stage.name,
         stage.unit,
         "optimal" if proved else "feasible",
         cost / stage.scale,
-        None if bound == -math.inf else bound / stage.scale,
+        bound / stage.scale,
         time.monotonic() - started,
         iterations,
     )
@@ -361,16 +414,16 @@ def search(
     t0 = time.monotonic()
     deadline = t0 + time_limit_s
     outcome = SearchOutcome("unknown")
-    status, first, result = _first_rota(m, time_limit_s, settings, t0)
+    cells = doctor_cells(m)
+    status, first, result = _first_rota(m, cells, time_limit_s, settings, t0)
     outcome.stages.append(result)
-    if status == cp_model.INFEASIBLE:
+    if status == "infeasible":
         outcome.status = "infeasible"
         return outcome
     if first is None:
         return outcome
     outcome.time_to_first_rota_s = time.monotonic() - t0
     _report(settings, FIRST_ROTA, "solution", t0)
-    cells = doctor_cells(m)
     incumbent = first
     all_optimal = True
     for k, stage in enumerate(levels):

@@ -21,6 +21,7 @@ from simulator.rules import CheckResult, check
 from .diagnose import Conflict, explain_infeasible
 from .model import PENCE_PER_GBP, RotaModel, build_model
 from .objectives import stages
+from .precheck import precheck
 from .problem import OBJECTIVES, Problem, ProblemError, read_problem
 from .search import Progress, SearchSettings, Solution, StageResult, search
 
@@ -307,9 +308,15 @@ def solve(
         )
     if not time_limit_s > 0 or not math.isfinite(time_limit_s):
         raise ProblemError(f"time limit must be a positive number of seconds, got {time_limit_s}")
-    m = build_model(problem, objective=objective, pay_params=pay_params)
-    levels = stages(m, objective)
     result = OptimiseResult(problem, objective, "unknown", seed=seed, workers=workers)
+    findings = precheck(problem, objective=objective)
+    if findings:
+        result.status = "infeasible"
+        result.conflict = Conflict.from_findings(findings)
+        result.wall_time_s = time.monotonic() - t0
+        return result
+    m = build_model(problem, objective=objective, pay_params=pay_params, elastic=True)
+    levels = stages(m, objective)
     result.unit = levels[0].unit
     settings = SearchSettings(seed, workers, deterministic, progress)
     built_s = time.monotonic() - t0

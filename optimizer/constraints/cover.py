@@ -28,7 +28,7 @@ def add_cover(m: RotaModel) -> dict:
         where = f"{req.shift} on {day_name(req.day)}"
         if req.min > 0:
             g = m.guard(f"cover_min:{req.shift}:{req.day}", f"cover of {req.min} {where}", "cover")
-            m.add(model.add(n >= req.min), g)
+            m.at_least(n, req.min, p.length_min, f"cover_{req.shift}_{req.day}", g)
         if req.max is not None:
             g = m.guard(
                 f"cover_max:{req.shift}:{req.day}", f"cover of at most {req.max} {where}", "cover"

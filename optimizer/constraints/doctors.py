@@ -40,7 +40,8 @@ def add_doctor_limits(m: RotaModel) -> dict:
         g = m.guard(f"hours:{doc.id}", f"hours of {doc.id} ({', '.join(parts)})", "hours")
         used = None if isinstance(m.used[i], int) else m.used[i]
         if lo > 0:
-            m.add(model.add(res >= math.ceil(lo * 60 * weeks - 1e-9)), g, used)
+            least = math.ceil(lo * 60 * weeks - 1e-9)
+            m.at_least(res, least, 1, f"hours_{i}", g, used)
         if math.isfinite(hi):
             m.add(model.add(res <= math.floor(hi * 60 * weeks + 1e-9)), g, used)
     return {}

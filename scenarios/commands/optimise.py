@@ -113,10 +113,12 @@ def render_table(result: OptimiseResult) -> None:
         f"{_gbp(s['max_loss_before_gbp'])}); GBP/year, 2026 pay re-priced by the pay engine"
     )
     gap = "-" if result.gap is None else f"{result.gap:.2%}"
+    bound = "-" if result.bound is None else f"{result.bound:,.2f}"
+    first = result.time_to_first_rota_s
     print_table(
         f"{result.problem.name}: {result.objective} {result.status} — objective "
-        f"{result.objective_value:,.2f} {result.unit}, bound {result.bound:,.2f}, gap {gap}, "
-        f"{result.wall_time_s:.1f} s",
+        f"{result.objective_value:,.2f} {result.unit}, bound {bound}, gap {gap}; "
+        f"first rota at {first:.1f} s, {result.wall_time_s:.1f} s in all",
         [
             "doctor",
             "2002 reference",
