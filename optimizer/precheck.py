@@ -65,7 +65,7 @@ RUN_FAMILIES = (
     "consecutive_duty_days",
 )
 #: Order of the finding kinds in :func:`precheck`'s result.
-KINDS = ("weekends", "nights", "runs", "shift", "hours", "day", "doctor")
+KINDS = ("weekends", "nights", "runs", "day", "doctor", "shift", "hours")
 #: Largest number of shift types on one day for which every subset is tried (Hall).
 _HALL_MAX_TYPES = 7
 #: Reasons a doctor's cap can have besides a rule: days free to work, own hours.

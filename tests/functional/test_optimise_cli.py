@@ -78,7 +78,11 @@ def test_infeasible_exits_3_naming_the_conflict(tmp_path, capsys):
     path.write_text(PROBLEM.replace("[cover.N]\nall = 1", "[cover.N]\nall = 5"), encoding="utf-8")
     assert main(["optimise", str(path), "--time-limit", "5", "--workers", "1"]) == 3
     err = capsys.readouterr().err
-    assert err.startswith("rota: infeasible: cover of 5 N on") and err.count("\n") == 1
+    # 5 on each night: 15 doctor-weekends needed in 3 weeks, 1 in 3 allows 3 x 1 + 0
+    assert (
+        err.startswith("rota: infeasible: cover needs 15 doctor-weekends") and err.count("\n") == 1
+    )
+    assert "allow at most 3" in err
 
 
 def test_bad_problem_exits_2(tmp_path, capsys):

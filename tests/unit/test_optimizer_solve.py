@@ -123,9 +123,26 @@ def test_infeasible_cover_beyond_doctors():
     problem = make(DAY + '[cover.D]\nexcept = { "Mon wk1" = 3 }\n', doctors=("A", "B"))
     result = solve(problem, "cost", time_limit_s=10.0, workers=1)
     assert result.status == "infeasible"
-    assert (
-        result.conflict.message == "infeasible: cover of 3 D on Mon wk1 cannot be met for 2 doctors"
+    # found by the counting pre-check: 3 needed, 2 doctors can work that day
+    assert result.conflict.message.startswith(
+        "infeasible: cover of 3 D on Mon wk1 needs 3 doctors, but only 2 can work D that day"
     )
+
+
+def test_infeasible_beyond_counting_is_explained_by_the_rules_in_conflict():
+    # A is fixed to a night on Mon (20:00-08:30 Tue) and a day on Tue (08:00): the two
+    # overlap, and no count can see it. CP-SAT proves it and names what conflicts.
+    body = (
+        '[shifts]\nD = { start = "08:00", end = "16:00" }\nN = { start = "20:00", end = "08:30" }\n'
+        "[cover.D]\nall = { min = 0 }\n[cover.N]\nall = { min = 0 }\n"
+        '[[fixed]]\ndoctor = "A"\ndays = "Mon wk1"\nshift = "N"\n'
+        '[[fixed]]\ndoctor = "A"\ndays = "Tue wk1"\nshift = "D"\n'
+    )
+    result = solve(make(body, weeks=3), "pay-loss", time_limit_s=10.0, workers=1)
+    assert result.status == "infeasible"
+    message = result.conflict.message
+    assert "A fixed N on Mon wk1" in message and "A fixed D on Tue wk1" in message
+    assert result.conflict.findings == ()
 
 
 def test_fixed_seed_one_worker_is_reproducible():
