@@ -14,7 +14,7 @@ rota (plain ÷ staged; "—" when plain CP-SAT found none).
 
 Example::
 
-    python benchmarks/optimiser_table.py --sizes 8x6,12x12,24x12 --time-limit 60 \\
+    python -m benchmarks.optimiser_table --sizes 8x6,12x12,24x12 --time-limit 60 \\
         --out docs/optimiser_results.md
 """
 
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
         args.out.write_text(
             "# Generated department benchmark\n\n"
-            f"`python benchmarks/optimiser_table.py --sizes {args.sizes} --time-limit "
+            f"`python -m benchmarks.optimiser_table --sizes {args.sizes} --time-limit "
             f"{args.time_limit:g} --seed {args.seed} --workers {args.workers}` "
             f"(objective {args.objective}; load after the run {load}).\n\n" + text + "\n",
             encoding="utf-8",

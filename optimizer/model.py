@@ -35,7 +35,7 @@ from simulator.metrics import compute_metrics_array
 from simulator.model import MIN_PER_DAY, MIN_PER_WEEK, Line, Rota, UserError
 from simulator.rules import RuleSet, load_ruleset
 
-from .problem import Doctor, Problem, ProblemError, day_name
+from .problem import Doctor, Problem, ProblemError, cyclic_overlap_min, day_name
 
 #: Money unit of the model: pence per GBP.
 PENCE_PER_GBP = 100
@@ -84,20 +84,6 @@ class Placement:
     def label(self) -> str:
         """``'N on Sat wk1'``."""
         return f"{self.code} on {day_name(self.day)}"
-
-
-def cyclic_overlap_min(a0: int, a_len: int, b0: int, b_len: int, cycle_min: int) -> int:
-    """Overlap of ``[a0, a0+a_len)`` and ``[b0, b0+b_len)`` on a cycle, minutes.
-
-    Both intervals are shorter than the cycle; every lap of ``b`` is tried.
-    """
-    total = 0
-    for lap in (-1, 0, 1):
-        lo = max(a0, b0 + lap * cycle_min)
-        hi = min(a0 + a_len, b0 + b_len + lap * cycle_min)
-        if hi > lo:
-            total += hi - lo
-    return total
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ from simulator.model import MIN_PER_DAY, MIN_PER_WEEK
 from simulator.rules import Rule, RuleSet, load_ruleset
 
 from .constraints._common import rule_phrase, run_noun
-from .problem import Doctor, Problem, day_name
+from .problem import Doctor, Problem, cyclic_overlap_min, day_name, doctor_hours_bounds
 
 #: Rule families counted in runs of consecutive days.
 RUN_FAMILIES = (
@@ -168,17 +168,6 @@ def _verb(subjects: int) -> str:
 
 
 # ------------------------------------------------------------------------- geometry
-
-
-def _overlap(a0: int, a_len: int, b0: int, b_len: int, cycle: int) -> int:
-    """Overlap of two intervals on a cycle, minutes (as ``optimizer.model.cyclic_overlap_min``)."""
-    total = 0
-    for lap in (-1, 0, 1):
-        lo = max(a0, b0 + lap * cycle)
-        hi = min(a0 + a_len, b0 + b_len + lap * cycle)
-        if hi > lo:
-            total += hi - lo
-    return total
 
 
 def run_days_bound(n_days: int, limit: float, rest_run: int, rest_days: int) -> int:
@@ -512,22 +501,8 @@ def _applies(rule: Rule, doc: Doctor) -> bool:
 
 
 def _doctor_bounds(doc: Doctor) -> tuple[float, float, str]:
-    """A doctor's own (min, max) average resident h/week and ``"(24.5 ± 1.5 h/week)"``.
-
-    As :func:`optimizer.constraints.doctors.add_doctor_limits` reads them.
-    """
-    lo, hi = 0.0, math.inf
-    parts = []
-    if doc.hours_per_week is not None:
-        lo = max(lo, doc.hours_per_week - doc.hours_tolerance)
-        hi = min(hi, doc.hours_per_week + doc.hours_tolerance)
-        parts.append(f"{doc.hours_per_week:g} ± {doc.hours_tolerance:g} h/week")
-    if doc.min_hours_per_week is not None:
-        lo = max(lo, doc.min_hours_per_week)
-        parts.append(f"at least {doc.min_hours_per_week:g} h/week")
-    if doc.max_hours_per_week is not None:
-        hi = min(hi, doc.max_hours_per_week)
-        parts.append(f"at most {doc.max_hours_per_week:g} h/week")
+    """A doctor's own (min, max) average resident h/week and ``"(24.5 ± 1.5 h/week)"``."""
+    lo, hi, parts = doctor_hours_bounds(doc)
     return lo, hi, f"({', '.join(parts)})" if parts else ""
 
 
@@ -622,7 +597,7 @@ def _check_weekends(c: _Context) -> list[Finding]:
                 codes = frozenset(
                     code
                     for code in types
-                    if _overlap(
+                    if cyclic_overlap_min(
                         w0, hi - lo, start + c.shifts[code].start_min, c.length[code], c.cycle
                     )
                     > 0

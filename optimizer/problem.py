@@ -110,6 +110,42 @@ class ProblemError(UserError):
         return " ".join(text.split())
 
 
+def doctor_hours_bounds(doc: Doctor) -> tuple[float, float, list[str]]:
+    """A doctor's own (min, max) average resident h/week and the phrases stating them.
+
+    ``hours_per_week ± hours_tolerance``, ``min_hours_per_week`` and
+    ``max_hours_per_week`` combined (0 and infinity when absent); the phrases read
+    e.g. ``["24.5 ± 1.5 h/week"]`` (empty when the doctor has no hours limits).
+    """
+    lo, hi = 0.0, math.inf
+    parts = []
+    if doc.hours_per_week is not None:
+        lo = max(lo, doc.hours_per_week - doc.hours_tolerance)
+        hi = min(hi, doc.hours_per_week + doc.hours_tolerance)
+        parts.append(f"{doc.hours_per_week:g} ± {doc.hours_tolerance:g} h/week")
+    if doc.min_hours_per_week is not None:
+        lo = max(lo, doc.min_hours_per_week)
+        parts.append(f"at least {doc.min_hours_per_week:g} h/week")
+    if doc.max_hours_per_week is not None:
+        hi = min(hi, doc.max_hours_per_week)
+        parts.append(f"at most {doc.max_hours_per_week:g} h/week")
+    return lo, hi, parts
+
+
+def cyclic_overlap_min(a0: int, a_len: int, b0: int, b_len: int, cycle_min: int) -> int:
+    """Overlap of ``[a0, a0+a_len)`` and ``[b0, b0+b_len)`` on a cycle, minutes.
+
+    Both intervals are shorter than the cycle; every lap of ``b`` is tried.
+    """
+    total = 0
+    for lap in (-1, 0, 1):
+        lo = max(a0, b0 + lap * cycle_min)
+        hi = min(a0 + a_len, b0 + b_len + lap * cycle_min)
+        if hi > lo:
+            total += hi - lo
+    return total
+
+
 def day_name(day: int) -> str:
     """Short label of a cycle day, e.g. ``'Sat wk1'`` for day 5."""
     return f"{DAY_NAMES[day % 7]} wk{day // 7 + 1}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ..model import PENCE_PER_GBP, RotaModel
+from ..problem import doctor_hours_bounds
 
 
 def add_doctor_limits(m: RotaModel) -> dict:
@@ -22,18 +23,7 @@ def add_doctor_limits(m: RotaModel) -> dict:
     model = m.model
     weeks = m.problem.weeks
     for i, doc in enumerate(m.doctors):
-        lo, hi = 0.0, math.inf
-        parts = []
-        if doc.hours_per_week is not None:
-            lo = max(lo, doc.hours_per_week - doc.hours_tolerance)
-            hi = min(hi, doc.hours_per_week + doc.hours_tolerance)
-            parts.append(f"{doc.hours_per_week:g} ± {doc.hours_tolerance:g} h/week")
-        if doc.min_hours_per_week is not None:
-            lo = max(lo, doc.min_hours_per_week)
-            parts.append(f"at least {doc.min_hours_per_week:g} h/week")
-        if doc.max_hours_per_week is not None:
-            hi = min(hi, doc.max_hours_per_week)
-            parts.append(f"at most {doc.max_hours_per_week:g} h/week")
+        lo, hi, parts = doctor_hours_bounds(doc)
         if not parts:
             continue
         res = sum(p.length_min * v for p, v in m.vars_of(i) if p.resident)
