@@ -301,11 +301,11 @@ def _rota_section(page: Page, rotas: Sequence[Rota], folder: Path) -> list[Path]
 def add_redesign_section(page: Page, result: dict, folder: Path) -> None:
     """Add the optimised rota redesign (``rota optimise`` JSON) to a report page."""
     page.heading("A compliant redesign that keeps pay loss down")
-    stage = result.get("stages", [{}])[0]
+    value, bound = result.get("objective_value"), result.get("bound")
     page.text(
         f"Problem {result.get('problem', '')}: status {result.get('status')}, total pay loss "
-        f"GBP {stage.get('objective', float('nan')):,.2f} (bound "
-        f"GBP {stage.get('bound', float('nan')):,.2f}); rules check: "
+        f"GBP {float('nan') if value is None else value:,.2f} (bound "
+        f"GBP {float('nan') if bound is None else bound:,.2f}); rules check: "
         f"{'compliant' if result.get('compliant') else 'NOT compliant'}. "
         "Loss = max(0, 2002 pay with banding - 2026 pay), per doctor."
     )
