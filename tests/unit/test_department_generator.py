@@ -66,6 +66,15 @@ def test_every_shape_parses_with_the_asked_size(tmp_path, shape, n, weeks, kw):
         assert {r.day for r in problem.cover if r.shift == "OC"} == set(range(7 * weeks))
 
 
+def cover_hours(problem: Problem) -> tuple[float, float]:
+    """Minimum and maximum resident cover, doctor-hours per week."""
+    length = {c: st.duration_min / 60 for c, st in problem.shifts.items() if st.kind != "nroc"}
+    reqs = [r for r in problem.cover if r.shift in length]
+    low = sum(r.min * length[r.shift] for r in reqs)
+    high = sum((r.min if r.max is None else r.max) * length[r.shift] for r in reqs)
+    return low / problem.weeks, high / problem.weeks
+
+
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.parametrize("share", [0.0, 0.2, 0.5])
 def test_ltft_share_and_hours(shape, share):
@@ -73,12 +82,27 @@ def test_ltft_share_and_hours(shape, share):
     ltft = [d for d in problem.doctors if d.ltft]
     assert len(ltft) == round(share * 24)
     full = [d for d in problem.doctors if not d.ltft]
-    target = full[0].min_hours_per_week + 4.0
-    assert 40.0 <= target <= 46.0
-    assert all(d.max_hours_per_week == min(target + 4.0, 48.0) for d in full)
-    for d in ltft:
-        assert d.hours_tolerance == 2.0
-        assert 0.6 * target - 1e-6 <= d.hours_per_week <= 0.8 * target + 1e-6
+    ceiling = full[0].max_hours_per_week
+    assert 44.0 <= ceiling <= 48.0 and all(d.max_hours_per_week == ceiling for d in full)
+    assert all(30.0 <= d.min_hours_per_week <= ceiling - 8.0 for d in full)
+    target = ceiling - 4.0 if ceiling < 48.0 else None  # 40 to 46 h/week
+    for d in ltft:  # 60 to 80 % of the full-time target, give or take 2 h
+        assert d.hours_tolerance == 2.0 and d.min_hours_per_week is None
+        assert 0.6 * 40.0 - 1e-6 <= d.hours_per_week <= 0.8 * 46.0 + 1e-6
+        if target is not None:
+            assert round(d.hours_per_week / target, 3) in (0.6, 0.7, 0.8)
+    # the minimum cover asks for 84-88 % of the target hours (at most 48 h each), never
+    # less than the doctors' summed minimum hours, and the ranges reach past the targets
+    low, high = cover_hours(problem)
+    docs = problem.doctors
+    floors = sum(d.hours_per_week - 2.0 if d.ltft else d.min_hours_per_week for d in docs)
+    assert floors <= low + 1e-6
+    t_lo = ceiling - 4.0
+    t_hi = t_lo if ceiling < 48.0 else 46.0
+    fewest = sum(d.hours_per_week if d.ltft else t_lo for d in docs)
+    most = sum(d.hours_per_week if d.ltft else t_hi for d in docs)
+    assert 0.82 * fewest <= low <= 0.9 * most
+    assert high >= fewest
 
 
 @pytest.mark.parametrize(("shape", "tiers"), [("tiered", False), ("ed", True), ("medical", True)])
