@@ -143,6 +143,8 @@ class RotaModel:
     shortfall
         ``(weight, variable)`` per elastic minimum: how far it falls short, weighted
         to minutes of duty.
+    shortfall_max
+        Largest shortfall of each (its minimum), by variable index.
     """
 
     problem: Problem
@@ -165,6 +167,7 @@ class RotaModel:
     guards: dict[str, Guard] = field(default_factory=dict)
     elastic: bool = False
     shortfall: list[tuple[int, cp_model.IntVar]] = field(default_factory=list)
+    shortfall_max: dict[int, int] = field(default_factory=dict)
     _day_any: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _weekend_flags: dict[tuple[int, str], list] = field(default_factory=dict)
     _by_day: list = field(default_factory=list)
@@ -315,6 +318,7 @@ class RotaModel:
         short = self.model.new_int_var(0, max(0, least), f"short_{name}")
         self.add(self.model.add(expr + short >= least), *guards)
         self.shortfall.append((max(1, weight_min), short))
+        self.shortfall_max[short.index] = max(0, least)
 
     def clause(self, lits: Sequence, guard: cp_model.IntVar | None) -> None:
         """Add the clause OR(``lits``), switched off when ``guard`` is false."""

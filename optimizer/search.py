@@ -1,9 +1,11 @@
 """The staged search of a doctor-rota model: a compliant rota first, then the objective.
 
-1. **First rota.** Cover minima and doctors' hours minima are elastic: CP-SAT
-   minimises their shortfall from the empty rota (which breaks no rule) and stops
-   at the first rota with none. A compliant rota is found long before an
-   objective is proved, and every later stage starts from it.
+1. **First rota.** CP-SAT looks for any solution of the hard model with no
+   objective; if it finds none in half the time, cover minima and doctors' hours
+   minima become elastic and CP-SAT minimises their shortfall from the empty rota
+   (which breaks no rule), stopping at the first rota with none. A compliant rota
+   is found long before an objective is proved, and every later stage starts
+   from it.
 2. **Objective stages** (lexicographic, :mod:`optimizer.objectives`). Each stage
    fixes the earlier stages at their values, then runs CP-SAT on the whole model
    hinted with the incumbent (which improves it and gives the bound) and, unless
@@ -39,6 +41,9 @@ LNS_ITERATIONS_PER_S = 8.0
 #: Models with more constraints than this look for a first rota without CP-SAT's
 #: presolve (which takes seconds there and rarely proves such a model infeasible).
 SMALL_MODEL_CONSTRAINTS = 20_000
+#: Share of the time the first phase gives CP-SAT on the hard model before the
+#: elastic search takes over.
+HARD_FIRST_SHARE = 0.5
 #: Name of the first phase in progress reports and stage results.
 FIRST_ROTA = "first_rota"
 
@@ -224,30 +229,41 @@ def polish(
     return Solution(list(solver.response_proto.solution))
 
 
-def _first_rota(
-    m: RotaModel, cells: lns.Cells, seconds: float, settings: SearchSettings, t0: float
-) -> tuple[str, Solution | None, StageResult]:
-    """A compliant rota: the model's elastic minima driven to no shortfall.
+def _set_shortfall_max(m: RotaModel, hard: bool) -> None:
+    """Fix every shortfall at zero (the hard model) or let it range up to its minimum."""
+    domains = m.model.proto.variables
+    for _, var in m.shortfall:
+        dom = domains[var.index].domain
+        dom[0] = 0
+        dom[1] = 0 if hard else int(m.shortfall_max[var.index])
 
-    CP-SAT minimises the weighted shortfall of the elastic model (cover and hours
-    minima, in minutes of duty), hinted with the empty rota (which breaks no rule)
-    and stopping as soon as a rota has none; its bound proves the problem
-    infeasible when every rota falls short. Once there, every shortfall is fixed at
-    zero, which leaves the hard model for the objective stages.
 
-    Returns
-    -------
-    status, solution, result
-        ``status`` is ``feasible``, ``infeasible`` or ``unknown``.
-    """
+def _hard_first(m: RotaModel, seconds: float, settings: SearchSettings) -> tuple[str, list | None]:
+    """CP-SAT on the hard model with no objective, stopping at the first solution."""
+    _set_shortfall_max(m, hard=True)
+    m.model.clear_objective()
+    m.model.clear_hints()
+    solver = cp_model.CpSolver()
+    _parameters(solver, seconds, settings)
+    solver.parameters.stop_after_first_solution = True
+    status = solver.solve(m.model)
+    if status == cp_model.INFEASIBLE:
+        return "infeasible", None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "feasible", list(solver.response_proto.solution)
+    return "unknown", None
+
+
+def _elastic_first(
+    m: RotaModel, cells: lns.Cells, seconds: float, settings: SearchSettings
+) -> tuple[str, list | None]:
+    """CP-SAT minimising the shortfall of the elastic model, from the empty rota."""
+    deadline = time.monotonic() + seconds
     model = m.model
-    started = time.monotonic()
-    deadline = started + seconds
-    _report(settings, FIRST_ROTA, "start", t0)
+    _set_shortfall_max(m, hard=False)
     shortfall = sum(w * v for w, v in m.shortfall)
     model.clear_hints()
     model.minimize(shortfall)
-    outcome, values, cost = "unknown", None, None
     start = _empty_rota(m, cells, shortfall, deadline - time.monotonic())
     if start is not None:
         _hint(model, start.values)
@@ -258,19 +274,49 @@ def _first_rota(
         # CP-SAT's local search and neighbourhood workers on the model as written
         solver.parameters.cp_model_presolve = False
     status = solver.solve(model)
+    model.clear_objective()
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if status == cp_model.INFEASIBLE or (found and _integer_bound(solver.best_objective_bound) > 0):
-        outcome = "infeasible"  # every rota breaks a rule or falls short of a minimum
-    elif found:
-        values, cost = list(solver.response_proto.solution), round(solver.objective_value)
-    solution = None
-    if values is not None and cost == 0:
-        outcome, solution = "feasible", Solution(list(values))
-    if outcome == "feasible":
-        for _, var in m.shortfall:
-            dom = model.proto.variables[var.index].domain
-            dom[0] = dom[1] = 0
-    model.clear_objective()
+        return "infeasible", None  # every rota breaks a rule or falls short of a minimum
+    if found and round(solver.objective_value) == 0:
+        return "feasible", list(solver.response_proto.solution)
+    return "unknown", None
+
+
+def _first_rota(
+    m: RotaModel, cells: lns.Cells, seconds: float, settings: SearchSettings, t0: float
+) -> tuple[str, Solution | None, StageResult]:
+    """A compliant rota, by a portfolio of two searches one after the other.
+
+    1. CP-SAT on the hard model with no objective, stopping at its first solution
+       (its feasibility-jump local search usually finds one in seconds), for up to
+       :data:`HARD_FIRST_SHARE` of the time; it may also prove the problem
+       infeasible.
+    2. If it found nothing: the elastic model, whose cover and hours minima may
+       fall short. CP-SAT minimises the weighted shortfall (minutes of duty),
+       hinted with the empty rota (which breaks no rule), and stops at a rota with
+       none; its bound proves the problem infeasible when every rota falls short.
+
+    Either way every shortfall ends fixed at zero, which leaves the hard model for
+    the objective stages.
+
+    Returns
+    -------
+    status, solution, result
+        ``status`` is ``feasible``, ``infeasible`` or ``unknown``.
+    """
+    started = time.monotonic()
+    _report(settings, FIRST_ROTA, "start", t0)
+    outcome, values = "unknown", None
+    if m.shortfall:
+        outcome, values = _hard_first(m, seconds * HARD_FIRST_SHARE, settings)
+        left = seconds - (time.monotonic() - started)
+        if outcome == "unknown" and left > 0.2:
+            outcome, values = _elastic_first(m, cells, left, settings)
+    else:
+        outcome, values = _hard_first(m, seconds, settings)
+    _set_shortfall_max(m, hard=True)
+    solution = Solution(values) if values is not None else None
     result = StageResult(FIRST_ROTA, "", outcome, None, None, time.monotonic() - started)
     return outcome, solution, result
 

@@ -150,3 +150,18 @@ def test_build_of_40_doctors_by_20_weeks_is_fast(tmp_path):
     t0 = time.monotonic()
     build_model(problem, elastic=True)
     assert time.monotonic() - t0 < 10.0  # 3.5 s measured on 2 cores; margin for load
+
+
+def test_elastic_phase_alone_reaches_no_shortfall():
+    # The fallback of the first phase on its own: 3 doctors, 3 weeks, one D a day.
+    # The empty rota falls short by 21 days x 480 min; the search must reach 0.
+    from optimizer.search import _elastic_first
+
+    problem = _problem(3, 3, {"D": {"all": 1}})
+    m = build_model(problem, elastic=True)
+    status, values = _elastic_first(m, doctor_cells(m), 10.0, SearchSettings(workers=1))
+    assert status == "feasible"
+    sol = Solution(values)
+    assert sum(w * sol.value(v) for w, v in m.shortfall) == 0
+    for day in range(21):
+        assert sum(sol.boolean_value(v) for i in range(3) for _, v in m.on_day(i, day)) == 1
