@@ -35,7 +35,14 @@ from simulator.metrics import compute_metrics_array
 from simulator.model import MIN_PER_DAY, MIN_PER_WEEK, Line, Rota, UserError
 from simulator.rules import RuleSet, load_ruleset
 
-from .problem import Doctor, Problem, ProblemError, cyclic_overlap_min, day_name
+from .problem import (
+    Doctor,
+    Problem,
+    ProblemError,
+    cyclic_overlap_min,
+    day_name,
+    doctor_hours_bounds,
+)
 
 #: Money unit of the model: pence per GBP.
 PENCE_PER_GBP = 100
@@ -455,6 +462,7 @@ def _add_pay(m: RotaModel, i: int, doctor: Doctor, values: dict[str, np.ndarray]
         max_min = sum(p.length_min for p, _ in items if p.resident)
         excess = model.new_int_var(0, max(0, max_min), f"excess_min_{i}")
         model.add_max_equality(excess, [res_min - basic_cycle_min, 0])
+        _add_excess_chord(m, i, doctor, excess, res_min, basic_cycle_min, max_min)
         bound = abs(excess_num) * max(0, max_min)
         scaled = model.new_int_var(-bound, bound, f"excess_scaled_{i}")
         model.add(scaled == excess_num * excess)
@@ -472,6 +480,39 @@ def _add_pay(m: RotaModel, i: int, doctor: Doctor, values: dict[str, np.ndarray]
     loss = model.new_int_var(0, ref, f"loss_pence_{i}")
     model.add(loss >= ref - pay)
     m.loss_pence.append(loss)
+
+
+def _add_excess_chord(
+    m: RotaModel, i: int, doctor: Doctor, excess, res_min, basic_min: int, max_min: int
+) -> None:
+    """Cut ``excess <= chord`` of ``max(0, resident - basic)`` over the doctor's hours range.
+
+    The overtime minutes are a convex function of the resident minutes, so on the
+    range ``[lo, hi]`` the doctor can work they lie below the chord joining its ends.
+    The cut is valid for every rota and keeps the linear relaxation from paying
+    overtime that no rota can earn, which is what gives the pay-loss stage a bound.
+
+    ``lo`` is the doctor's hours minimum (0 when the doctor may go unused); ``hi`` the
+    least of their maximum, the average-hours rule's limit over the cycle and every
+    placement worked.
+    """
+    weeks = m.problem.weeks
+    lo_h, hi_h, _ = doctor_hours_bounds(doctor)
+    lo = 0 if not isinstance(m.used[i], int) else math.ceil(lo_h * 60 * weeks - 1e-9)
+    hi = max_min
+    if math.isfinite(hi_h):
+        hi = min(hi, math.floor(hi_h * 60 * weeks + 1e-9))
+    for rule in m.ruleset.rules:
+        if rule.family == "average_weekly_hours" and "shift" in rule.kinds:
+            hi = min(hi, math.floor(rule.value("limit") * 60 * weeks + 1e-6))
+    if hi <= lo or hi <= basic_min:
+        return
+
+    def over(t: int) -> int:
+        return max(0, t - basic_min)
+
+    # excess * (hi - lo) <= over(lo) * (hi - res) + over(hi) * (res - lo)
+    m.model.add(excess * (hi - lo) <= over(lo) * (hi - res_min) + over(hi) * (res_min - lo))
 
 
 def _pay_point(doctor: Doctor, params: ContractParams) -> float:
