@@ -7,6 +7,7 @@ message names the rule families and cover requirements that conflict).
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -38,19 +39,31 @@ STAGE_TITLES = {
 }
 
 
-def stderr_progress(event: ProgressEvent) -> None:
-    """Print the search's progress to stderr: each stage as it starts, each improvement."""
-    title = STAGE_TITLES.get(event.stage, event.stage)
-    at = f"  {event.seconds:6.1f} s  "
-    if event.event == "start":
-        print(f"{at}{title}", file=sys.stderr)
-    elif event.event == "lns":
-        print(f"{at}  neighbourhood search over doctors and weeks", file=sys.stderr)
-    elif event.value is None:
-        print(f"{at}  compliant rota found", file=sys.stderr)
-    else:
-        bound = "" if event.bound is None else f" (bound {event.bound:,.2f})"
-        print(f"{at}  {event.value:,.2f} {event.unit}{bound}", file=sys.stderr)
+class StderrProgress:
+    """Print the search's progress to stderr: each stage as it starts, improvements.
+
+    Improvements are printed at most once every ``every_s`` seconds (the latest one
+    then), so a long search shows its pace without flooding the terminal.
+    """
+
+    def __init__(self, every_s: float = 2.0) -> None:
+        self.every_s = every_s
+        self._last_s = -math.inf
+
+    def __call__(self, event: ProgressEvent) -> None:
+        title = STAGE_TITLES.get(event.stage, event.stage)
+        at = f"  {event.seconds:6.1f} s  "
+        if event.event == "start":
+            print(f"{at}{title}", file=sys.stderr)
+            self._last_s = -math.inf
+        elif event.event == "lns":
+            print(f"{at}  neighbourhood search over doctors and weeks", file=sys.stderr)
+        elif event.value is None:
+            print(f"{at}  compliant rota found", file=sys.stderr)
+        elif event.seconds - self._last_s >= self.every_s:
+            self._last_s = event.seconds
+            bound = "" if event.bound is None else f" (bound {event.bound:,.2f})"
+            print(f"{at}  {event.value:,.2f} {event.unit}{bound}", file=sys.stderr)
 
 
 def register(sub) -> None:
@@ -121,7 +134,7 @@ def render_table(result: OptimiseResult) -> None:
         f"first rota at {first:.1f} s, {result.wall_time_s:.1f} s in all",
         [
             "doctor",
-            "2002 reference",
+            "2002 ref",
             "2026 now",
             "loss now",
             "2026 new",
@@ -140,7 +153,7 @@ def render_table(result: OptimiseResult) -> None:
 def run(args) -> int:
     """Run ``rota optimise``."""
     problem = read_problem(args.problem)
-    progress = stderr_progress if sys.stderr.isatty() else None
+    progress = StderrProgress() if sys.stderr.isatty() else None
     result = solve(
         problem,
         args.objective,
