@@ -93,6 +93,21 @@ class Placement:
         return f"{self.code} on {day_name(self.day)}"
 
 
+def near_days(t0_min: int, length_min: int, n_days: int) -> list[int] | None:
+    """Cycle days on which a duty overlapping ``[t0, t0 + length)`` can start.
+
+    A duty starting on day ``d`` lies within days ``d`` and ``d + 1`` (it starts
+    before 24:00 and lasts at most 24 hours), so only the days from the one before
+    ``t0`` to the one holding the interval's end qualify. ``None`` when those reach
+    round the whole cycle (every day qualifies).
+    """
+    first = t0_min // MIN_PER_DAY - 1
+    last = (t0_min + max(length_min, 1) - 1) // MIN_PER_DAY
+    if last - first + 1 >= n_days:
+        return None
+    return [d % n_days for d in range(first, last + 1)]
+
+
 @dataclass(frozen=True, slots=True)
 class Guard:
     """An enforcement literal switching one constraint family or requirement.
@@ -233,14 +248,13 @@ class RotaModel:
         t0_min, length_min
             Interval start (minutes on the cyclic timeline, any lap) and length (minutes).
         """
-        first = t0_min // MIN_PER_DAY - 1
-        last = (t0_min + max(length_min, 1) - 1) // MIN_PER_DAY
-        if last - first + 1 >= self.n_days:
+        days = near_days(t0_min, length_min, self.n_days)
+        if days is None:
             return self.vars_of(i)
         table = self._day_index(i)
         out: list[tuple[Placement, cp_model.IntVar]] = []
-        for d in range(first, last + 1):
-            out.extend(table[d % self.n_days])
+        for d in days:
+            out.extend(table[d])
         return out
 
     def day_any(self, i: int, day: int) -> cp_model.IntVar | int:

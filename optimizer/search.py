@@ -50,14 +50,6 @@ HARD_FIRST_SHARE = 0.5
 #: Name of the first phase in progress reports and stage results.
 FIRST_ROTA = "first_rota"
 
-STATUS_NAMES = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "invalid",
-    cp_model.UNKNOWN: "unknown",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ProgressEvent:
@@ -122,7 +114,6 @@ class StageResult:
     objective: float | None
     bound: float | None
     wall_time_s: float
-    lns_iterations: int = 0
 
     def to_json(self) -> dict:
         """JSON-ready mapping."""
@@ -192,20 +183,20 @@ def _parameters(solver: cp_model.CpSolver, seconds: float, settings: SearchSetti
 class _Callback(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution of a stage."""
 
-    def __init__(self, stage: Stage | None, name: str, report: Callable, t0: float):
+    def __init__(self, stage: Stage, report: Progress, t0: float):
         super().__init__()
-        self._stage, self._name, self._report, self._t0 = stage, name, report, t0
+        self._stage, self._report, self._t0 = stage, report, t0
 
     def on_solution_callback(self) -> None:
         s = self._stage
         self._report(
             ProgressEvent(
-                self._name,
+                s.name,
                 "solution",
                 time.monotonic() - self._t0,
-                self.objective_value / s.scale if s else None,
-                self.best_objective_bound / s.scale if s else None,
-                s.unit if s else "",
+                self.objective_value / s.scale,
+                self.best_objective_bound / s.scale,
+                s.unit,
             )
         )
 
@@ -326,8 +317,8 @@ def _first_rota(
 
 def _empty_rota(m: RotaModel, cells: lns.Cells, shortfall, seconds: float) -> Solution | None:
     """The rota with no duty but fixed days, every minimum falling short: a start."""
-    fixed_days = {(m.problem.doctors.index(d), f.day) for f in m.problem.fixed for d in
-                  m.problem.doctors if d.id == f.doctor}  # fmt: skip
+    index = {d.id: i for i, d in enumerate(m.doctors)}
+    fixed_days = {(index[f.doctor], f.day) for f in m.problem.fixed}
     free = {cell: vars_ for cell, vars_ in cells.items() if cell not in fixed_days}
     zeros = [0] * len(m.model.proto.variables)
     return polish(m, free, zeros, shortfall, seconds)
@@ -384,7 +375,7 @@ def _stage(
     _parameters(solver, seconds * CP_SAT_SHARE, settings)
     # dual reductions in presolve may cut off the hinted solution: keep it
     solver.parameters.keep_all_feasible_solutions_in_presolve = True
-    callback = _Callback(stage, stage.name, settings.progress, t0) if settings.progress else None
+    callback = _Callback(stage, settings.progress, t0) if settings.progress else None
     status = solver.solve(model, callback)
     bound = float(stage.floor)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -394,7 +385,6 @@ def _stage(
             cost = round(solver.objective_value)
     elif status == cp_model.INFEASIBLE:  # cannot happen: the incumbent is feasible
         raise RuntimeError(f"stage {stage.name} proved infeasible from a feasible rota")
-    iterations = 0
     proved = status == cp_model.OPTIMAL or _reached(cost, bound)
     left = deadline - time.monotonic()
     if not proved and left > 0.2:
@@ -409,7 +399,7 @@ def _stage(
                 unit=stage.unit,
             )  # fmt: skip
 
-        values, cost, stats = lns.improve(
+        values, cost, _ = lns.improve(
             model,
             cells,
             stage.expr,
@@ -424,7 +414,6 @@ def _stage(
             max_iterations=_deterministic_iterations(left, settings),
             on_improve=improved,
         )
-        iterations = stats.iterations
         best = Solution(list(values))
         proved = _reached(cost, bound)
     result = StageResult(
@@ -434,7 +423,6 @@ def _stage(
         cost / stage.scale,
         bound / stage.scale,
         time.monotonic() - started,
-        iterations,
     )
     return best, result
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from simulator.model import MIN_PER_DAY, MIN_PER_WEEK
+from simulator.model import MIN_PER_WEEK
 from simulator.rules import Rule
 
-from ..model import RotaModel, cyclic_overlap_min
+from ..model import RotaModel, cyclic_overlap_min, near_days
 from ._common import minutes, rule_phrase, value
 
 #: Resolution of the average-hours constraint: seconds per minute (NROC work may be
@@ -94,12 +94,9 @@ def _window_terms(m: RotaModel, sel: list, starts: list[int], window: int) -> li
         by_day[p.day].append(p)
     out = []
     for t in starts:
-        first = t // MIN_PER_DAY - 1
-        last = (t + window - 1) // MIN_PER_DAY
-        days = range(n_days) if last - first + 1 >= n_days else range(first, last + 1)
         terms = []
-        for d in days:
-            for p in by_day[d % n_days]:
+        for d in near_days(t, window, n_days) or range(n_days):
+            for p in by_day[d]:
                 ov = cyclic_overlap_min(t, window, p.start_min, p.length_min, cycle)
                 if ov > 0:
                     terms.append((ov, p))

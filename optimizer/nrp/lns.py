@@ -71,12 +71,7 @@ def improve(
     log: Callable[[str], None] | None = None,
     max_iterations: int | None = None,
 ) -> tuple[Assignment, int, LnsStats]:
-    """Improve a roster by large neighbourhood search until a wall-clock deadline.
-
-    Each round draws one neighbourhood per worker thread and solves them in
-    parallel with single-threaded CP-SAT and deterministic limits; results are
-    merged in a fixed order, so the trajectory depends only on ``seed`` and
-    ``workers`` (the wall-clock deadline decides only where it stops).
+    """Improve a roster by the shared large neighbourhood search (:func:`optimizer.lns.improve`).
 
     Parameters
     ----------
@@ -84,22 +79,8 @@ def improve(
         The built model (left unchanged; sub-problems work on clones).
     incumbent : dict
         Starting assignment ``(employee, day) -> shift index`` (-1 = off).
-    incumbent_cost : int
-        Objective of ``incumbent``.
-    lower_bound : float
-        A valid lower bound; the search stops once it is reached.
-    deadline : float
-        ``time.monotonic()`` value at which to stop.
-    seed : int
-        Random seed for neighbourhood choice and sub-solves.
-    workers : int
-        Number of sub-problems solved in parallel per round.
-    log : callable, optional
-        Receives one progress line per improvement.
-    max_iterations : int, optional
-        Stop after this many sub-problems (with ``workers=1`` this makes the
-        result independent of the machine's speed, unless the deadline comes
-        first).
+    incumbent_cost, lower_bound, deadline, seed, workers, log, max_iterations
+        As for :func:`optimizer.lns.improve`.
 
     Returns
     -------
