@@ -167,6 +167,10 @@ class RotaModel:
         to minutes of duty.
     shortfall_max
         Largest shortfall of each (its minimum), by variable index.
+    rule_doctors
+        Doctors whose rule constraints are built: every doctor but the later members
+        of a rolling group, whose lines are rotations of the first member's by whole
+        weeks (the rules wrap around the cycle, so they hold for every rotation).
     """
 
     problem: Problem
@@ -190,6 +194,7 @@ class RotaModel:
     elastic: bool = False
     shortfall: list[tuple[int, cp_model.IntVar]] = field(default_factory=list)
     shortfall_max: dict[int, int] = field(default_factory=dict)
+    rule_doctors: list[int] = field(default_factory=list)
     _day_any: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _weekend_flags: dict[tuple[int, str], list] = field(default_factory=dict)
     _by_day: list = field(default_factory=list)
@@ -512,10 +517,12 @@ def _add_excess_chord(
     """
     weeks = m.problem.weeks
     lo_h, hi_h, _ = doctor_hours_bounds(doctor)
-    lo = 0 if not isinstance(m.used[i], int) else math.ceil(lo_h * 60 * weeks - 1e-9)
+    credit = m.problem.leave_credit_min(doctor.id)  # leave counted as hours
+    lo = 0 if not isinstance(m.used[i], int) else math.ceil(lo_h * 60 * weeks - 1e-9) - credit
+    lo = max(0, lo)
     hi = max_min
     if math.isfinite(hi_h):
-        hi = min(hi, math.floor(hi_h * 60 * weeks + 1e-9))
+        hi = min(hi, math.floor(hi_h * 60 * weeks + 1e-9) - credit)
     for rule in m.ruleset.rules:
         if rule.family == "average_weekly_hours" and "shift" in rule.kinds:
             hi = min(hi, math.floor(rule.value("limit") * 60 * weeks + 1e-6))
@@ -581,6 +588,12 @@ def build_model(
         add_doctor_limits,
         add_requests,
     )
+    from .constraints.design import (
+        add_full_time_spread,
+        add_night_blocks,
+        add_no_consecutive_weekends,
+        add_weekend_unit,
+    )
 
     objective = objective or problem.objective
     if ruleset is None:
@@ -603,23 +616,7 @@ def build_model(
         diagnose=diagnose,
         elastic=elastic,
     )
-    needed = {(r.shift, r.day) for r in problem.cover if r.max is None or r.max > 0}
-    for i, doctor in enumerate(problem.doctors):
-        allowed = set(doctor.shifts) if doctor.shifts is not None else set(problem.shifts)
-        m.x.append(
-            {
-                p.index: model.new_bool_var(f"x_{doctor.id}_{p.day}_{p.code}")
-                for p in m.placements
-                if p.code in allowed and (p.code, p.day) in needed
-            }
-        )
-        if objective == "headcount":
-            used = model.new_bool_var(f"used_{doctor.id}")
-            for v in m.x[i].values():
-                model.add_implication(v, used)
-            m.used.append(used)
-        else:
-            m.used.append(1)
+    _add_duty_vars(m, objective)
     _check_fixed(problem, m)
 
     add_day_structure(m)
@@ -627,6 +624,8 @@ def build_model(
     add_doctor_limits(m)
     for rule in ruleset.rules:
         m.penalties.update(FAMILY_BUILDERS[rule.family](m, rule))
+    for builder in (add_weekend_unit, add_night_blocks, add_no_consecutive_weekends):
+        m.penalties.update(builder(m))
     m.penalties.update(add_requests(m))
 
     cache: dict[tuple, dict[str, np.ndarray]] = {}
@@ -635,7 +634,68 @@ def build_model(
         if key not in cache:
             cache[key] = placement_values(problem, m.placements, doctor, pay_params)
         _add_pay(m, i, doctor, cache[key])
+    m.penalties.update(add_full_time_spread(m))
     return m
+
+
+def _allowed_cells(problem: Problem) -> list[set[tuple[int, str]]]:
+    """Per doctor: the ``(day, code)`` duties they may be given.
+
+    A duty is possible where cover asks for its shift type that day (or may take
+    one) and the doctor may work the type; a fixed duty on a type no cover asks for
+    (teaching, protected time) is possible for that doctor on that day.
+    """
+    needed = {(r.day, r.shift) for r in problem.cover if r.max is None or r.max > 0}
+    out = []
+    for doctor in problem.doctors:
+        codes = set(doctor.shifts) if doctor.shifts is not None else set(problem.shifts)
+        cells = {(d, c) for d, c in needed if c in codes}
+        cells |= {
+            (f.day, f.shift) for f in problem.fixed if f.doctor == doctor.id and f.shift != "-"
+        }
+        out.append(cells)
+    return out
+
+
+def _add_duty_vars(m: RotaModel, objective: str) -> None:
+    """The duty Booleans ``m.x`` (shared by the members of a rolling group) and ``m.used``.
+
+    Member ``k`` of a rolling group works on day ``t`` what the first member works
+    on day ``t + 7k``; a duty is possible for the group when it is possible for
+    every member on its shifted day.
+    """
+    problem, model = m.problem, m.model
+    n_days, n_codes = problem.n_days, len(problem.shifts)
+    code_index = {c: k for k, c in enumerate(problem.shifts)}
+    allowed = _allowed_cells(problem)
+    ids = {d.id: i for i, d in enumerate(problem.doctors)}
+    member_of: dict[int, tuple[list[int], int]] = {}
+    for group in problem.rolling:
+        idx = [ids[d] for d in group.members]
+        for k, i in enumerate(idx):
+            member_of[i] = (idx, k)
+    m.x = [{} for _ in problem.doctors]
+    for i, doctor in enumerate(problem.doctors):
+        if i in member_of and member_of[i][1] > 0:
+            continue
+        m.rule_doctors.append(i)
+        members = member_of.get(i, ([i], 0))[0]
+        for day, code in sorted(allowed[i], key=lambda dc: (dc[0], code_index[dc[1]])):
+            shifted = [((day - 7 * k) % n_days, code) for k in range(len(members))]
+            if not all(cell in allowed[j] for j, cell in zip(members, shifted, strict=True)):
+                continue
+            var = model.new_bool_var(f"x_{doctor.id}_{day}_{code}")
+            for j, (d, c) in zip(members, shifted, strict=True):
+                m.x[j][d * n_codes + code_index[c]] = var
+    for i, doctor in enumerate(problem.doctors):
+        m.x[i] = dict(sorted(m.x[i].items()))
+        if objective == "headcount":
+            used = model.new_bool_var(f"used_{doctor.id}")
+            for v in m.x[i].values():
+                model.add_implication(v, used)
+            m.used.append(used)
+        else:
+            m.used.append(1)
 
 
 def _check_fixed(problem: Problem, m: RotaModel) -> None:

@@ -11,6 +11,8 @@ then fixes it at the value found and minimises the next, and so on.
 - ``headcount``: doctors used, then the protected pay bill plus penalties (GBP).
 - ``fairness``: spread (max − min) of nights, weekends and unsocial hours per week
   within full-time and within less-than-full-time doctors, then loss plus penalties.
+- ``repair``: the number of (doctor, day) cells changed from the current rota
+  (``reference_rota``), then total loss plus penalties, then unfairness.
 """
 
 from __future__ import annotations
@@ -95,6 +97,33 @@ def unfairness(
     return total, scale
 
 
+def changed_cells(m: RotaModel) -> cp_model.LinearExprT:
+    """Number of (doctor, day) cells whose duties differ from the doctor's current line.
+
+    Doctors without a current line (``reference_rota``) count nothing. A current
+    duty the doctor can no longer be given (no cover asks for it) is a change
+    whatever the search does.
+    """
+    model = m.model
+    total = 0
+    for i, doc in enumerate(m.doctors):
+        if doc.current_days is None:
+            continue
+        for day, current in enumerate(doc.current_days):
+            now = set(current)
+            here = m.on_day(i, day)
+            lits = [v if p.code not in now else v.negated() for p, v in here]
+            if now - {p.code for p, _ in here}:
+                total += 1
+                continue
+            if not lits:
+                continue
+            cell = model.new_bool_var(f"changed_{i}_{day}")
+            model.add_max_equality(cell, lits)
+            total += cell
+    return total
+
+
 def stages(m: RotaModel, objective: str) -> list[Stage]:
     """The lexicographic stages of ``objective`` on model ``m``."""
     if objective not in OBJECTIVES:
@@ -122,6 +151,13 @@ def stages(m: RotaModel, objective: str) -> list[Stage]:
             Stage("pay_bill", bill + penalties, PENCE_PER_GBP, "GBP"),
             Stage("total_loss", loss + penalties, PENCE_PER_GBP, "GBP"),
             Stage("unfairness", spread, scale, "points"),
+        ]
+    if objective == "repair":
+        spread, _ = unfairness(m, unsocial=False)
+        return [
+            Stage("changes", changed_cells(m), 1, "cells"),
+            Stage("total_loss", loss + penalties, PENCE_PER_GBP, "GBP"),
+            Stage("unfairness", spread, 1, "nights+weekends"),
         ]
     if objective == "headcount":
         return [

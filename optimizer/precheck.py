@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from simulator.definitions import Definitions, load_definitions
@@ -342,8 +342,8 @@ class _Context:
                     codes = fixed[d]
                     if len(codes) != 1 or "-" in codes:
                         row.append(empty)
-                    else:
-                        row.append(self.placeable[d] & codes & allowed)
+                    else:  # a fixed duty is possible even where no cover asks for it
+                        row.append(frozenset(c for c in codes if c not in self.forbidden))
                 else:
                     row.append(self.placeable[d] & allowed)
             self.avail.append(row)
@@ -359,9 +359,11 @@ class _Context:
             caps = []
             lo, hi, target = _doctor_bounds(doc)
             self.target.append(target)
-            self.lo_min.append(math.ceil(lo * 60 * self.weeks - _EPS) if lo > 0 else 0)
+            # leave counted as notional hours lowers what duties must supply
+            credit = problem.leave_credit_min(doc.id)
+            self.lo_min.append(max(0, math.ceil(lo * 60 * self.weeks - _EPS) - credit))
             if math.isfinite(hi):
-                cap = math.floor(hi * 60 * self.weeks + _EPS)
+                cap = math.floor(hi * 60 * self.weeks + _EPS) - credit
                 caps.append((cap, self.res_len, OWN_HOURS, f"{doc.id}'s hours limit {target}"))
             for rule in self.rules:
                 if rule.family == "average_weekly_hours" and _applies(rule, doc):
@@ -1053,6 +1055,69 @@ def precheck(
     """
     if ruleset is None:
         ruleset = load_ruleset(problem.rules, overrides=dict(problem.rule_overrides) or None)
+    findings = _count_checks(problem, ruleset, objective)
+    if findings:
+        return findings
+    for label, sub in tier_problems(problem):
+        if not sub.doctors:
+            return [
+                Finding(
+                    "doctor",
+                    f"cover needs {label} places but no doctor can fill them",
+                    1,
+                    0,
+                    "doctors",
+                )
+            ]
+        found = _count_checks(sub, ruleset, objective)
+        if found:
+            return [replace(f, message=f"{label} places: {f.message}") for f in found]
+    return []
+
+
+def tier_problems(problem: Problem) -> list[tuple[str, Problem]]:
+    """Per set of tiers named by cover: the problem of those tiers' places alone.
+
+    Each keeps the doctors who may fill a place of one of the tiers, and asks of
+    each requirement only the places of those tiers (at least), so that any rota
+    of the whole problem restricted to those doctors is a rota of it (the tier
+    places are filled by a matching, Hall's condition). Counting it can therefore
+    prove the whole problem infeasible. The label reads e.g. ``"registrar"``.
+    """
+    tiers = problem.tiers
+    named = [t for t in tiers.names if any(t == n for r in problem.cover for n, _ in r.tiers)]
+    out = []
+    for size in range(1, len(named) + 1):
+        for group in combinations(named, size):
+            cover = tuple(
+                replace(
+                    r,
+                    min=sum(n for t, n in r.tiers if t in group),
+                    target=None,
+                    weight_gbp=0.0,
+                    tiers=(),
+                )
+                for r in problem.cover
+            )
+            able = tuple(
+                d for d in problem.doctors if any(tiers.can_fill(d.tier, t) for t in group)
+            )
+            ids = {d.id for d in able}
+            sub = replace(
+                problem,
+                cover=cover,
+                doctors=able,
+                rolling=(),
+                fixed=tuple(f for f in problem.fixed if f.doctor in ids),
+                leave=tuple(x for x in problem.leave if x[0] in ids),
+                requests=tuple(x for x in problem.requests if x.doctor in ids),
+            )
+            out.append((" or ".join(group), sub))
+    return out
+
+
+def _count_checks(problem: Problem, ruleset: RuleSet, objective: str | None) -> list[Finding]:
+    """Every counting check of :func:`precheck` on one problem, in the order of KINDS."""
     c = _Context(problem, ruleset, objective or problem.objective)
     maxima = [_max_resident(c, i) for i in range(len(c.doctors))]
     runs, covered, shown = _check_runs(c)

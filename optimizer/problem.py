@@ -12,11 +12,12 @@ with a one-line message naming the file, the doctor, the day and the field.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from simulator.io import read_rota
@@ -25,8 +26,17 @@ from simulator.io.toml_rota import parse_shift_table
 from simulator.model import DAY_NAMES, GRADES, RotaError, ShiftType, UserError
 from simulator.rules import RULESETS
 
+from .design import (
+    Design,
+    RollingGroup,
+    Tiers,
+    parse_design,
+    parse_rolling_ids,
+    parse_tiers,
+)
+
 #: Objectives understood by the optimiser.
-OBJECTIVES = ("pay-loss", "cost", "headcount", "fairness")
+OBJECTIVES = ("pay-loss", "cost", "headcount", "fairness", "repair")
 
 PROBLEM_KEYS = (
     "name",
@@ -43,6 +53,10 @@ PROBLEM_KEYS = (
     "fixed",
     "leave",
     "requests",
+    "rolling",
+    "tiers",
+    "design",
+    "reference_rota",
 )
 DOCTOR_KEYS = (
     "id",
@@ -58,7 +72,11 @@ DOCTOR_KEYS = (
     "reference_gbp",
     "reference_rota",
     "reference_line",
+    "tier",
 )
+#: Keys of a ``[[rolling]]`` group: a doctor's keys (shared by every member) and the
+#: members' ids.
+ROLLING_KEYS = (*DOCTOR_KEYS, "doctors")
 COVER_SCOPES = ("all", "weekdays", "weekend", *(d.lower() for d in DAY_NAMES), "except")
 REQUIREMENT_KEYS = ("min", "max", "target", "weight")
 FIXED_KEYS = ("doctor", "days", "shift")
@@ -164,6 +182,10 @@ class Requirement:
     target, weight_gbp
         Soft target and its penalty, GBP per doctor above or below the target
         (``None`` when there is no target).
+    tiers
+        ``(tier, slots)`` pairs: at least ``slots`` of the doctors on duty fill that
+        tier's places (a doctor fills their own tier's places or, where the problem's
+        ``[tiers]`` says so, another's).
     """
 
     shift: str
@@ -172,6 +194,7 @@ class Requirement:
     max: int | None = None
     target: int | None = None
     weight_gbp: float = 0.0
+    tiers: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +222,9 @@ class Doctor:
         The doctor's current rota line (its day cells) when it was given, else ``None``.
     current_2026_gbp
         2026 pay of the current rota line, GBP/year, when it was given, else ``None``.
+    tier
+        Cover tier (``tier`` key, else the tier of the grade in the problem's
+        ``[tiers]``; ``""`` when no tier lists the grade).
     """
 
     id: str
@@ -216,6 +242,7 @@ class Doctor:
     reference_band: str | None = None
     current_days: tuple[tuple[str, ...], ...] | None = None
     current_2026_gbp: float | None = None
+    tier: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +295,15 @@ class Problem:
         Default objective (one of :data:`OBJECTIVES`).
     source
         File the problem came from.
+    rolling
+        Rolling groups: doctors who work one pattern a week apart.
+    tiers
+        Cover tiers of the grades and who may fill whose places.
+    design
+        Block and balance rules (``[design]``).
+    reference_rota
+        The current rota every doctor's reference line is read from by default
+        (``None`` when not given); the ``repair`` objective counts changes against it.
     """
 
     name: str
@@ -285,11 +321,26 @@ class Problem:
     pay_year: str = "2026/27"
     objective: str = "pay-loss"
     source: str = "<memory>"
+    rolling: tuple[RollingGroup, ...] = ()
+    tiers: Tiers = field(default_factory=Tiers, hash=False)
+    design: Design = field(default_factory=Design, hash=False)
+    reference_rota: str | None = None
 
     @property
     def n_days(self) -> int:
         """Days in the cycle."""
         return 7 * self.weeks
+
+    def leave_credit_min(self, doctor_id: str) -> int:
+        """Notional minutes of a doctor's leave that count towards their hours (per cycle).
+
+        ``design.leave_hours_per_day`` for every leave day (0 unless set).
+        """
+        per_day = self.design.leave_hours_per_day
+        if not per_day:
+            return 0
+        days = sum(1 for doc, _ in self.leave if doc == doctor_id)
+        return round(days * per_day * 60)
 
     def doctor(self, doctor_id: str) -> Doctor:
         """The doctor with id ``doctor_id``."""
@@ -391,8 +442,12 @@ def _count(value: object, **where) -> int:
     return value
 
 
-def _requirement_spec(value: object, **where) -> dict:
-    """``n`` (exactly n) or ``{min, max, target, weight}`` into a dict of those keys."""
+def _requirement_spec(value: object, tiers: Sequence[str] = (), **where) -> dict:
+    """``n`` (exactly n) or ``{min, max, target, weight, <tier> = n}`` into a dict.
+
+    Tier counts (``registrar = 1, junior = 2``) are minima of the places each tier
+    fills; without ``min``/``max`` the total is exactly their sum.
+    """
     if isinstance(value, int) and not isinstance(value, bool):
         n = _count(value, **where)
         return {"min": n, "max": n}
@@ -401,7 +456,7 @@ def _requirement_spec(value: object, **where) -> dict:
             f"expected a number of doctors or {{ min, max, target, weight }}, got {value!r}",
             **where,
         )
-    _check_keys(value, REQUIREMENT_KEYS, **where)
+    _check_keys(value, (*REQUIREMENT_KEYS, *tiers), **where)
     spec: dict = {}
     for key in ("min", "max", "target"):
         if key in value:
@@ -412,11 +467,30 @@ def _requirement_spec(value: object, **where) -> dict:
         raise ProblemError(
             "a soft 'target' needs a 'weight' (GBP per doctor) and vice versa", **where
         )
+    slots = tuple(
+        (t, _count(value[t], **{**where, "field": f"{where['field']}.{t}"}))
+        for t in tiers
+        if t in value
+    )
+    if slots:
+        spec["tiers"] = slots
+        total = sum(n for _, n in slots)
+        if "min" not in spec and "max" not in spec:
+            spec["min"] = spec["max"] = total
+        elif spec.get("max") is not None and spec["max"] < total:
+            raise ProblemError(
+                f"max {spec['max']} is below the {total} places of the tiers", **where
+            )
     return spec
 
 
 def _parse_cover(
-    data: object, shifts: Mapping[str, ShiftType], weeks: int, start: dt.date | None, file: str
+    data: object,
+    shifts: Mapping[str, ShiftType],
+    weeks: int,
+    start: dt.date | None,
+    file: str,
+    tiers: Sequence[str] = (),
 ) -> tuple[Requirement, ...]:
     if not isinstance(data, Mapping) or not data:
         raise ProblemError("missing [cover] table: cover per shift type", file=file, field="cover")
@@ -434,7 +508,7 @@ def _parse_cover(
         for scope in order:
             if scope not in table:
                 continue
-            spec = _requirement_spec(table[scope], file=file, field=f"cover.{code}.{scope}")
+            spec = _requirement_spec(table[scope], tiers, file=file, field=f"cover.{code}.{scope}")
             for d in range(n_days):
                 wd = d % 7
                 hit = (
@@ -454,7 +528,7 @@ def _parse_cover(
             )
         for key, value in exceptions.items():
             ewhere = {"file": file, "field": f"cover.{code}.except.{key}"}
-            spec = _requirement_spec(value, **ewhere)
+            spec = _requirement_spec(value, tiers, **ewhere)
             for d in parse_days(key, weeks, start, **ewhere):
                 specs[d] = spec
         for d, spec in enumerate(specs):
@@ -466,18 +540,36 @@ def _parse_cover(
                     f"max {hi} is below min {lo}", file=file, day=d, field=f"cover.{code}"
                 )
             out.append(
-                Requirement(code, d, lo, hi, spec.get("target"), float(spec.get("weight", 0.0)))
+                Requirement(
+                    code,
+                    d,
+                    lo,
+                    hi,
+                    spec.get("target"),
+                    float(spec.get("weight", 0.0)),
+                    spec.get("tiers", ()),
+                )
             )
     return tuple(out)
 
 
-def _reference_from_rota(path: Path, line_id: str, pay_year: str, weeks: int, **where):
-    """2002 pay (GBP/year), band, day cells and 2026 pay (GBP/year) of a rota line."""
+@functools.lru_cache(maxsize=8)
+def _priced_rota(path: str, pay_year: str, mtime_ns: int):
+    """A reference rota read and priced under both contracts (cached per file version)."""
     from simulator.compile import compile_rota
     from simulator.contracts import price
 
+    rota = read_rota(path)
+    compiled = compile_rota(rota)
+    return rota, price(compiled, "nhs-2002", pay_year), price(compiled, "wales-2026", pay_year)
+
+
+def _reference_from_rota(path: Path, line_id: str, pay_year: str, weeks: int, **where):
+    """2002 pay (GBP/year), band, day cells and 2026 pay (GBP/year) of a rota line."""
     try:
-        rota = read_rota(path)
+        rota, table, new = _priced_rota(str(path), pay_year, path.stat().st_mtime_ns)
+    except OSError:
+        raise ProblemError(f"reference rota {path.name}: no such file", **where) from None
     except RotaError as exc:
         raise ProblemError(f"reference rota: {exc}", **where) from None
     ids = [line.id for line in rota.lines]
@@ -486,9 +578,6 @@ def _reference_from_rota(path: Path, line_id: str, pay_year: str, weeks: int, **
             f"reference rota {path.name} has no line {line_id!r} (lines: {', '.join(ids)})",
             **where,
         )
-    compiled = compile_rota(rota)
-    table = price(compiled, "nhs-2002", pay_year)
-    new = price(compiled, "wales-2026", pay_year)
     line = rota.lines[ids.index(line_id)]
     days = line.days if rota.weeks == weeks else None
     return (
@@ -507,6 +596,8 @@ def _parse_doctor(
     weeks: int,
     file: str,
     base: Path,
+    tiers: Tiers | None = None,
+    default_rota: str | None = None,
 ) -> Doctor:
     if not isinstance(entry, Mapping):
         raise ProblemError("each [[doctors]] entry must be a table", file=file, field="doctors")
@@ -516,6 +607,7 @@ def _parse_doctor(
     doc_id = str(doc_id).strip()
     where = {"file": file, "doctor": doc_id}
     _check_keys(entry, DOCTOR_KEYS, **where)
+    tiers = tiers or Tiers()
     grade = entry.get("grade")
     if grade not in GRADES:
         raise ProblemError(
@@ -542,9 +634,18 @@ def _parse_doctor(
             if code not in shifts:
                 raise ProblemError(f"unknown shift code {code!r}", field="shifts", **where)
         allowed = tuple(allowed)
+    tier = entry.get("tier", tiers.of_grade(grade) or "")
+    if tier and tier not in tiers.names:
+        raise ProblemError(
+            f"unknown tier {tier!r}: expected one of {', '.join(tiers.names)}",
+            field="tier",
+            **where,
+        )
     ref = entry.get("reference_gbp")
     ref_rota = entry.get("reference_rota")
     ref_line = entry.get("reference_line")
+    if ref is None and ref_rota is None and ref_line is None and default_rota is not None:
+        ref_rota, ref_line = _default_reference(base, default_rota, doc_id)
     source, band, days, current = "", None, None, None
     if ref is not None and (ref_rota is not None or ref_line is not None):
         raise ProblemError(
@@ -590,7 +691,18 @@ def _parse_doctor(
         reference_band=band,
         current_days=days,
         current_2026_gbp=current,
+        tier=tier,
     )
+
+
+def _default_reference(base: Path, rota: str, doc_id: str) -> tuple[str | None, str | None]:
+    """``(rota, line)`` of the problem's ``reference_rota`` when it has a line ``doc_id``."""
+    path = Path(rota) if Path(rota).is_absolute() else base / rota
+    try:
+        ids = {line.id for line in read_rota(path).lines}
+    except (OSError, RotaError):
+        return rota, doc_id  # read again by the caller, which names the error
+    return (rota, doc_id) if doc_id in ids else (None, None)
 
 
 def _entries(data: Mapping, key: str, file: str) -> list[Mapping]:
@@ -697,14 +809,28 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
             )
         combinable.add(frozenset(pair))
 
-    cover = _parse_cover(data.get("cover"), shifts, weeks, start, file)
+    tiers = parse_tiers(data.get("tiers"), file)
+    design = parse_design(data.get("design"), tuple(shifts), file)
+    cover = _parse_cover(data.get("cover"), shifts, weeks, start, file, tiers.names)
+    default_rota = data.get("reference_rota")
+    if default_rota is not None and not isinstance(default_rota, str):
+        raise ProblemError("expected a rota file name", file=file, field="reference_rota")
 
-    doctor_entries = _entries(data, "doctors", file)
-    if not doctor_entries:
-        raise ProblemError("no [[doctors]]", file=file, field="doctors")
     doctors = []
-    for j, entry in enumerate(doctor_entries):
-        doctors.append(_parse_doctor(entry, j, shifts, pay_year, weeks, file, base))
+    for j, entry in enumerate(_entries(data, "doctors", file)):
+        doctors.append(
+            _parse_doctor(entry, j, shifts, pay_year, weeks, file, base, tiers, default_rota)
+        )
+    rolling = []
+    for j, entry in enumerate(_entries(data, "rolling", file)):
+        group, members = _parse_rolling(
+            entry, j, shifts, pay_year, weeks, file, base, tiers, default_rota
+        )
+        rolling.append(group)
+        doctors.extend(members)
+    if not doctors:
+        raise ProblemError("no [[doctors]] or [[rolling]] groups", file=file, field="doctors")
+    doctors = [_full_time_band(d, design) for d in doctors]
     ids = [d.id for d in doctors]
     for doc_id in ids:
         if ids.count(doc_id) > 1:
@@ -777,16 +903,67 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
         pay_year=pay_year,
         objective=objective,
         source=file,
+        rolling=tuple(rolling),
+        tiers=tiers,
+        design=design,
+        reference_rota=default_rota,
     )
+
+
+def _full_time_band(doc: Doctor, design: Design) -> Doctor:
+    """A full-time doctor's hours bounds tightened to ``design.full_time_hours``."""
+    band = design.full_time_hours
+    if band is None or doc.ltft:
+        return doc
+    lo, hi = doc.min_hours_per_week, doc.max_hours_per_week
+    if band.min is not None:
+        lo = band.min if lo is None else max(lo, band.min)
+    if band.max is not None:
+        hi = band.max if hi is None else min(hi, band.max)
+    return replace(doc, min_hours_per_week=lo, max_hours_per_week=hi)
+
+
+def _parse_rolling(
+    entry: Mapping,
+    j: int,
+    shifts: Mapping[str, ShiftType],
+    pay_year: str,
+    weeks: int,
+    file: str,
+    base: Path,
+    tiers: Tiers,
+    default_rota: str | None,
+) -> tuple[RollingGroup, list[Doctor]]:
+    """A ``[[rolling]]`` group: its members, each a doctor with the group's keys.
+
+    A ``reference_line`` names the reference rota's rolling group (or line prefix):
+    member ``k`` (from 1) is compared with its line ``<reference_line>-k``.
+    """
+    gid, member_ids = parse_rolling_ids(entry, j, weeks, file)
+    _check_keys(entry, ROLLING_KEYS, file=file, field=f"rolling.{gid}")
+    shared = {k: v for k, v in entry.items() if k not in ("id", "doctors")}
+    members = []
+    for k, doc_id in enumerate(member_ids):
+        item = dict(shared, id=doc_id)
+        if "reference_line" in shared:
+            item["reference_line"] = f"{shared['reference_line']}-{k + 1}"
+        members.append(
+            _parse_doctor(item, j, shifts, pay_year, weeks, file, base, tiers, default_rota)
+        )
+    return RollingGroup(gid, tuple(member_ids)), members
+
+
+def parse_toml_text(text: str, *, file: str = "<text>") -> dict:
+    """Parse TOML text; syntax errors become one-line ProblemErrors."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProblemError(f"not valid TOML: {exc}", file=file) from None
 
 
 def problem_from_toml_text(text: str, *, file: str = "<text>", base: Path | None = None):
     """Build a :class:`Problem` from TOML text (tests, generated problems)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProblemError(f"not valid TOML: {exc}", file=file) from None
-    return problem_from_mapping(data, file=file, base=base)
+    return problem_from_mapping(parse_toml_text(text, file=file), file=file, base=base)
 
 
 def read_problem(path: str | Path) -> Problem:
@@ -795,18 +972,25 @@ def read_problem(path: str | Path) -> Problem:
     Parameters
     ----------
     path
-        The TOML file; relative ``reference_rota`` paths are resolved against its folder.
+        The TOML file, or an ``.xlsx`` workbook (see ``optimizer.problem_sheets``);
+        relative ``reference_rota`` paths and CSV tables (``doctors = "doctors.csv"``)
+        are resolved against its folder.
 
     Raises
     ------
     ProblemError
         With a one-line message naming the file, doctor, day and field.
     """
+    from .problem_sheets import expand_table_files, read_workbook_problem
+
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return read_workbook_problem(path)
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         raise ProblemError("no such file", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProblemError(f"cannot read file: {exc}", file=str(path)) from None
-    return problem_from_toml_text(text, file=str(path), base=path.parent)
+    data = expand_table_files(parse_toml_text(text, file=str(path)), path.parent, str(path))
+    return problem_from_mapping(data, file=str(path), base=path.parent)

@@ -232,11 +232,31 @@ def _set_shortfall_max(m: RotaModel, hard: bool) -> None:
         dom[1] = 0 if hard else int(m.shortfall_max[var.index])
 
 
+def current_duties(m: RotaModel) -> list[tuple[cp_model.IntVar, int]]:
+    """Each duty variable of doctors with a current line, at its value in that line.
+
+    The first search starts from the current rota when there is one, so a repair
+    begins next to it (a hint: it need not be compliant).
+    """
+    out = []
+    seen: set[int] = set()
+    for i, doc in enumerate(m.doctors):
+        if doc.current_days is None:
+            continue
+        for p, v in m.vars_of(i):
+            if v.index not in seen:
+                seen.add(v.index)
+                out.append((v, int(p.code in doc.current_days[p.day])))
+    return out
+
+
 def _hard_first(m: RotaModel, seconds: float, settings: SearchSettings) -> tuple[str, list | None]:
     """CP-SAT on the hard model with no objective, stopping at the first solution."""
     _set_shortfall_max(m, hard=True)
     m.model.clear_objective()
     m.model.clear_hints()
+    for var, value in current_duties(m):
+        m.model.add_hint(var, value)
     solver = cp_model.CpSolver()
     _parameters(solver, seconds, settings)
     solver.parameters.stop_after_first_solution = True

@@ -308,6 +308,13 @@ def solve(
         )
     if not time_limit_s > 0 or not math.isfinite(time_limit_s):
         raise ProblemError(f"time limit must be a positive number of seconds, got {time_limit_s}")
+    if objective == "repair" and all(d.current_days is None for d in problem.doctors):
+        raise ProblemError(
+            "the repair objective needs the current rota: give reference_rota (a rota "
+            "of the same weeks whose lines have the doctors' ids)",
+            file=problem.source,
+            field="reference_rota",
+        )
     result = OptimiseResult(problem, objective, "unknown", seed=seed, workers=workers)
     findings = precheck(problem, objective=objective)
     if findings:

@@ -12,8 +12,9 @@ def add_doctor_limits(m: RotaModel) -> dict:
     """Average resident hours per week within each doctor's target and bounds.
 
     ``hours_per_week ± hours_tolerance`` and ``min_hours_per_week`` /
-    ``max_hours_per_week`` bound the resident minutes of the cycle. For the
-    headcount objective they apply only to doctors who are used.
+    ``max_hours_per_week`` bound the resident minutes of the cycle, with leave
+    counted as ``design.leave_hours_per_day`` notional hours a day when set. For
+    the headcount objective they apply only to doctors who are used.
 
     Returns
     -------
@@ -26,7 +27,8 @@ def add_doctor_limits(m: RotaModel) -> dict:
         lo, hi, parts = doctor_hours_bounds(doc)
         if not parts:
             continue
-        res = sum(p.length_min * v for p, v in m.vars_of(i) if p.resident)
+        credit = m.problem.leave_credit_min(doc.id)
+        res = sum(p.length_min * v for p, v in m.vars_of(i) if p.resident) + credit
         g = m.guard(f"hours:{doc.id}", f"hours of {doc.id} ({', '.join(parts)})", "hours")
         used = None if isinstance(m.used[i], int) else m.used[i]
         if lo > 0:

@@ -53,7 +53,7 @@ def add_average_weekly_hours(m: RotaModel, rule: Rule) -> dict:
     span = weeks if not ref or ref >= weeks else int(ref)
     g = m.guard(f"rule:{rule.id}", rule_phrase(rule), "rule")
     cap = math.floor(limit_min * span * _SEC_PER_MIN + 1e-6)
-    for i in range(len(m.doctors)):
+    for i in m.rule_doctors:
         items = [(p, v) for p, v in m.vars_of(i) if p.kind in rule.kinds]
         if span == weeks:
             windows = [[(p, v, p.length_min) for p, v in items]]
@@ -126,7 +126,7 @@ def add_hours_in_window(m: RotaModel, rule: Rule) -> dict:
     )
     candidates = _window_terms(m, sel, starts, window)
     rows_by_allowed: dict[frozenset, list] = {}
-    for i in range(len(m.doctors)):
+    for i in m.rule_doctors:
         x = m.x[i]
         allowed = frozenset(x)
         if allowed not in rows_by_allowed:
@@ -166,7 +166,7 @@ def add_shift_length(m: RotaModel, rule: Rule) -> dict:
     model = m.model
     limit = minutes(rule, "limit")
     g = m.guard(f"rule:{rule.id}", rule_phrase(rule), "rule")
-    for i in range(len(m.doctors)):
+    for i in m.rule_doctors:
         for p, v in m.vars_of(i):
             if p.kind in rule.kinds and p.length_min > limit + 1e-6:
                 m.add(model.add(v == 0), g)

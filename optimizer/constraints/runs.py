@@ -58,7 +58,7 @@ def add_consecutive(m: RotaModel, rule: Rule) -> dict:
     max_run = int(limit + 1e-9)
     run_need = max(1, int(-(-need // 1)))
     counts = {p.index for p in m.placements if counted(rule, p, defs)}
-    for i in range(len(m.doctors)):
+    for i in m.rule_doctors:
         day_vars = [[(p, v) for p, v in m.on_day(i, d) if p.index in counts] for d in range(n_days)]
         if not any(day_vars):
             continue

@@ -25,7 +25,7 @@ def add_day_structure(m: RotaModel) -> dict:
     model = m.model
     problem = m.problem
     cycle = m.cycle_min
-    for i in range(len(m.doctors)):
+    for i in m.rule_doctors:
         items = m.vars_of(i)
         for day in range(m.n_days):
             today = m.on_day(i, day)

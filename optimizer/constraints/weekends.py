@@ -24,7 +24,8 @@ def add_weekend_frequency(m: RotaModel, rule: Rule) -> dict:
     most = math.floor((weeks + 1e-6) / one_in) if one_in > 0 else 0
     definition = rule.options.get("weekend", "2016")
     g = m.guard(f"rule:{rule.id}", rule_phrase(rule), "rule")
-    for i, doc in enumerate(m.doctors):
+    for i in m.rule_doctors:
+        doc = m.doctors[i]
         if rule.ltft is not None and rule.ltft != doc.ltft:
             continue
         flags = [f for f in m.weekend_flags(i, definition, rule.kinds) if not isinstance(f, int)]

@@ -11,13 +11,14 @@ import math
 import sys
 from pathlib import Path
 
+from optimizer.explain import explain, explanation_csv, explanation_lines
 from optimizer.problem import OBJECTIVES, read_problem
 from optimizer.search import ProgressEvent
 from optimizer.solve import OptimiseResult, solve
 from simulator.examples import example_path
 from simulator.io import rota_to_toml, write_rota
 
-from ..output import add_format_option, console, print_json, print_table
+from ..output import add_format_option, console, print_csv, print_json, print_table
 
 #: The bundled department problem (the F1 medicine redesign).
 DEPARTMENT_PROBLEM = "department/problems/medicine_f1.toml"
@@ -73,7 +74,7 @@ def register(sub) -> None:
         help="search a compliant rota that minimises pay loss, cost, headcount or unfairness",
         description=__doc__,
     )
-    parser.add_argument("problem", metavar="PROBLEM", help="problem file (.toml)")
+    parser.add_argument("problem", metavar="PROBLEM", help="problem file (.toml or .xlsx)")
     parser.add_argument(
         "--objective",
         choices=OBJECTIVES,
@@ -93,6 +94,12 @@ def register(sub) -> None:
         help="count the time limit in CP-SAT deterministic seconds (reproducible with 1 worker)",
     )
     parser.add_argument("--out", metavar="ROTA", default=None, help="write the rota found here")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="per doctor: pay components before and after, the change and what drove it "
+        "(JSON: an 'explain' list; CSV: one row of components per doctor)",
+    )
     add_format_option(parser)
     parser.set_defaults(run=run)
 
@@ -150,6 +157,21 @@ def render_table(result: OptimiseResult) -> None:
     console().print(f"rules check ({result.problem.rules}): {checked}")
 
 
+def render_explain(entries: list[dict]) -> None:
+    """Print each doctor's pay explanation as a block of at most 80 columns."""
+    for entry in entries:
+        print()
+        print("\n".join(explanation_lines(entry)))
+
+
+def _json(result: OptimiseResult, with_explain: bool) -> dict:
+    """The JSON of a result, with ``explain`` when asked for."""
+    out = result.to_json()
+    if with_explain:
+        out["explain"] = explain(result)
+    return out
+
+
 def run(args) -> int:
     """Run ``rota optimise``."""
     problem = read_problem(args.problem)
@@ -166,12 +188,12 @@ def run(args) -> int:
     if result.status == "infeasible":
         message = result.conflict.message if result.conflict else "infeasible"
         if args.format == "json":
-            print_json(result.to_json())
+            print_json(_json(result, args.explain))
         print(f"rota: {message}", file=sys.stderr)
         return EXIT_INFEASIBLE
     if result.rota is None:
         if args.format == "json":
-            print_json(result.to_json())
+            print_json(_json(result, args.explain))
         print(
             f"rota: no rota found within {args.time_limit:g} s: give more time (--time-limit)",
             file=sys.stderr,
@@ -180,11 +202,15 @@ def run(args) -> int:
     if args.out:
         write_rota(result.rota, Path(args.out))
     if args.format == "json":
-        print_json(result.to_json())
+        print_json(_json(result, args.explain))
+    elif args.format == "csv" and args.explain:
+        print_csv(*explanation_csv(explain(result)))
     else:
         render_table(result)
         if args.out:
             console().print(f"wrote {args.out}")
+        if args.explain:
+            render_explain(explain(result))
     if not result.compliant:
         print("rota: the rules engine found violations in the rota found", file=sys.stderr)
         return 1

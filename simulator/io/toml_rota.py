@@ -150,29 +150,68 @@ def format_pattern(days: tuple[tuple[str, ...], ...]) -> str:
     return "\n".join(rows)
 
 
+def _line_keys(line: Line) -> list[str]:
+    """The TOML keys of a line, from ``grade`` on (the pattern excluded)."""
+    out = [
+        f"grade = {_q(line.grade)}",
+        f"years = {line.years}",
+        f"ltft = {str(line.ltft).lower()}",
+        f"specialty = {_q(line.specialty)}",
+    ]
+    for key in ("criterion_r", "resident"):
+        value = getattr(line, key)
+        if value is not None:
+            out.append(f"{key} = {str(value).lower()}")
+    if line.prospective_cover:
+        out.append("prospective_cover = true")
+    return out
+
+
+def rolling_groups(rota: Rota) -> dict[str, tuple[Line, ...]]:
+    """Groups of lines that a ``[[rolling]]`` entry writes exactly.
+
+    A group is ``weeks`` lines with ids ``G-1`` … ``G-weeks``, equal in everything
+    but their days, line ``G-k`` being line ``G-1`` rotated by ``k - 1`` weeks.
+    """
+    by_id = {line.id: line for line in rota.lines}
+    groups: dict[str, tuple[Line, ...]] = {}
+    for line in rota.lines:
+        if not line.id.endswith("-1") or rota.weeks < 2:
+            continue
+        gid = line.id[:-2]
+        members = [by_id.get(f"{gid}-{k + 1}") for k in range(rota.weeks)]
+        if any(m is None for m in members):
+            continue
+        if all(
+            _line_keys(m) == _line_keys(line) and m.days == rotate_days(line.days, k)
+            for k, m in enumerate(members)
+        ):
+            groups[gid] = tuple(members)
+    return groups
+
+
 def rota_to_toml(rota: Rota) -> str:
-    """Serialise a rota to TOML text (every line written out in full)."""
+    """Serialise a rota to TOML text.
+
+    Lines that form a rolling group (see :func:`rolling_groups`) are written as one
+    ``[[rolling]]`` entry, which reads back as the same lines; every other line is
+    written out in full.
+    """
     out = [f"name = {_q(rota.name)}", f"weeks = {rota.weeks}"]
     if rota.start is not None:
         out.append(f"start = {rota.start.isoformat()}")
     out += ["", "[shifts]"] + [shift_to_toml(s) for s in rota.shifts.values()]
+    groups = rolling_groups(rota)
+    grouped = {m.id for members in groups.values() for m in members}
     for line in rota.lines:
-        out += [
-            "",
-            "[[lines]]",
-            f"id = {_q(line.id)}",
-            f"grade = {_q(line.grade)}",
-            f"years = {line.years}",
-            f"ltft = {str(line.ltft).lower()}",
-            f"specialty = {_q(line.specialty)}",
-        ]
-        for key in ("criterion_r", "resident"):
-            value = getattr(line, key)
-            if value is not None:
-                out.append(f"{key} = {str(value).lower()}")
-        if line.prospective_cover:
-            out.append("prospective_cover = true")
+        if line.id in grouped:
+            continue
+        out += ["", "[[lines]]", f"id = {_q(line.id)}", *_line_keys(line)]
         out.append(f'pattern = """\n{format_pattern(line.days)}\n"""')
+    for gid, members in groups.items():
+        first = members[0]
+        out += ["", "[[rolling]]", f"id = {_q(gid)}", *_line_keys(first)]
+        out.append(f'pattern = """\n{format_pattern(first.days)}\n"""')
     return "\n".join(out) + "\n"
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import pytest
 
 from simulator.io import read_rota, write_rota
-from simulator.io.toml_rota import rota_to_toml
+from simulator.io.toml_rota import rota_from_toml_text, rota_to_toml
 from simulator.model import RotaError, ShiftType
 
 GOOD = """name = "Tiny"
@@ -73,7 +75,33 @@ def test_round_trip(tmp_path, department, fmt):
         assert [
             (ln.id, ln.grade, ln.years, ln.ltft, ln.specialty, ln.days) for ln in back.lines
         ] == [(ln.id, ln.grade, ln.years, ln.ltft, ln.specialty, ln.days) for ln in rota.lines]
-    assert rota_to_toml(back).count("[[lines]]") == len(rota.lines)
+
+
+def test_rolling_lines_are_written_as_one_rolling_entry():
+    # lines R-1..R-3 of a 3-week rota, each the first rotated by one more week: one
+    # [[rolling]] entry; a line that breaks the rotation keeps the whole group as lines
+    text = """
+name = "r"
+weeks = 3
+[shifts]
+D = { start = "08:00", end = "18:00" }
+[[lines]]
+id = "solo"
+grade = "F1"
+pattern = "D - - - - - - - - - - - - - - - - - - - -"
+[[rolling]]
+id = "R"
+grade = "F2"
+pattern = "D D - - - - - - - D D - - - - - - - - - -"
+"""
+    rota = rota_from_toml_text(text)
+    out = rota_to_toml(rota)
+    assert out.count("[[rolling]]") == 1 and out.count("[[lines]]") == 1
+    back = rota_from_toml_text(out)
+    assert {ln.id: ln.days for ln in back.lines} == {ln.id: ln.days for ln in rota.lines}
+    broken = rota.lines[:2] + (dataclasses.replace(rota.lines[2], days=rota.lines[1].days),)
+    out = rota_to_toml(dataclasses.replace(rota, lines=broken + rota.lines[3:]))
+    assert out.count("[[rolling]]") == 0 and out.count("[[lines]]") == 4
 
 
 CASES = [
