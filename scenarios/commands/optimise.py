@@ -37,6 +37,7 @@ STAGE_TITLES = {
     "pay_bill": "minimising the pay bill",
     "doctors": "minimising the doctors used",
     "spread": "evening out nights, weekends and unsocial hours",
+    "changes": "changing as few days of the current rota as possible",
 }
 
 

@@ -192,6 +192,19 @@ def test_registrar_fills_a_junior_place_only_when_allowed():
         assert sum(ln.grade == "ST" for ln in on) >= 1 and len(on) == 3
 
 
+def test_bundled_tiered_night_cover():
+    # every night and long day: a registrar, and a junior or a second registrar
+    problem = read_problem(example_path(f"{PROBLEMS}/ed_tiered.toml"))
+    result = run(problem, time_limit_s=20.0)
+    for d in range(problem.n_days):
+        for code in ("N", "LD"):
+            on = [ln.grade for ln in result.rota.lines if code in ln.days[d]]
+            assert len(on) == 2 and "ST" in on, (d, code, on)
+        if d % 7 < 5:  # two junior places, which registrars may fill, of 3 to 6
+            on = [ln.grade for ln in result.rota.lines if "D" in ln.days[d]]
+            assert 3 <= len(on) <= 6
+
+
 def test_tier_conflict_is_named_by_the_precheck():
     # 3 registrar weekend places in the cycle, 2 registrars at 1 in 3 weekends;
     # 10 doctors in all cover the 9 doctor-weekends, so only the tier count fails
