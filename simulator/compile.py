@@ -103,6 +103,21 @@ def _tri(value: bool | None) -> int:
     return -1 if value is None else int(value)
 
 
+def as_compiled(rota: Rota | CompiledRota) -> CompiledRota:
+    """The compiled form of a rota: a :class:`Rota` is compiled, a compiled one returned.
+
+    Parameters
+    ----------
+    rota
+        A rota or an already compiled rota.
+
+    Returns
+    -------
+    CompiledRota
+    """
+    return compile_rota(rota) if isinstance(rota, Rota) else rota
+
+
 def compile_rota(rota: Rota) -> CompiledRota:
     """Compile a validated rota into flat arrays.
 

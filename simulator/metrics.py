@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .compile import CompiledRota
+from .compile import CompiledRota, as_compiled
 from .definitions import Definitions, load_definitions
 from .kernels.metrics import METRIC_NAMES, line_metrics
 from .kernels.reference import line_metrics_reference
+from .model import Rota
 
 #: Metrics shown by ``rota hours`` with their display names and units.
 METRIC_LABELS = {
@@ -38,8 +39,14 @@ METRIC_LABELS = {
 }
 
 
-def compute_metrics_array(compiled: CompiledRota, defs: Definitions | None = None) -> np.ndarray:
-    """Metrics matrix, shape (n_lines, len(METRIC_NAMES)), from the Numba kernel."""
+def compute_metrics_array(
+    compiled: Rota | CompiledRota, defs: Definitions | None = None
+) -> np.ndarray:
+    """Metrics matrix, shape (n_lines, len(METRIC_NAMES)), from the Numba kernel.
+
+    A :class:`~simulator.model.Rota` is compiled first.
+    """
+    compiled = as_compiled(compiled)
     defs = defs or load_definitions()
     return line_metrics(
         compiled.start_min,
@@ -54,14 +61,14 @@ def compute_metrics_array(compiled: CompiledRota, defs: Definitions | None = Non
 
 
 def compute_metrics(
-    compiled: CompiledRota, defs: Definitions | None = None, *, reference: bool = False
+    compiled: Rota | CompiledRota, defs: Definitions | None = None, *, reference: bool = False
 ) -> pd.DataFrame:
     """Per-line metrics as a table indexed by line id.
 
     Parameters
     ----------
     compiled
-        The compiled rota.
+        The compiled rota (a :class:`~simulator.model.Rota` is compiled first).
     defs
         Time definitions (default: the bundled ones).
     reference
@@ -72,6 +79,7 @@ def compute_metrics(
     pandas.DataFrame
         One row per line, columns :data:`~simulator.kernels.metrics.METRIC_NAMES`.
     """
+    compiled = as_compiled(compiled)
     defs = defs or load_definitions()
     if reference:
         rows = []

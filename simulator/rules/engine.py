@@ -13,9 +13,9 @@ from functools import cached_property
 
 import numpy as np
 
-from ..compile import KIND_NROC, KIND_ONCALL, KIND_PARTIAL, CompiledRota
+from ..compile import KIND_NROC, KIND_ONCALL, KIND_PARTIAL, CompiledRota, as_compiled
 from ..definitions import Definitions, load_definitions
-from ..model import DAY_NAMES, MIN_PER_DAY, format_clock
+from ..model import DAY_NAMES, MIN_PER_DAY, Rota, format_clock
 from .kernels import (
     N_REC_FLOAT,
     N_REC_INT,
@@ -208,14 +208,14 @@ def resolve(
 
 
 def check(
-    compiled: CompiledRota, ruleset: str | RuleSet, defs: Definitions | None = None
+    compiled: Rota | CompiledRota, ruleset: str | RuleSet, defs: Definitions | None = None
 ) -> CheckResult:
     """Check every line of a compiled rota against a rule set (Numba kernels).
 
     Parameters
     ----------
     compiled
-        The compiled rota.
+        The compiled rota (a :class:`~simulator.model.Rota` is compiled first).
     ruleset
         A rule set name (:data:`~simulator.rules.ruleset.RULESETS`) or a loaded RuleSet.
     defs
@@ -225,6 +225,7 @@ def check(
     -------
     CheckResult
     """
+    compiled = as_compiled(compiled)
     rules, defs = resolve(compiled, ruleset, defs)
     args = _kernel_args(compiled, rules, defs)
     counts, _, _ = run_lines(
@@ -239,7 +240,7 @@ def check(
 
 
 def compliant_lines(
-    compiled: CompiledRota, ruleset: str | RuleSet, defs: Definitions | None = None
+    compiled: Rota | CompiledRota, ruleset: str | RuleSet, defs: Definitions | None = None
 ) -> np.ndarray:
     """Which lines comply with a rule set, without building violation records.
 
@@ -251,6 +252,7 @@ def compliant_lines(
     numpy.ndarray
         bool per line, in ``compiled.line_ids`` order.
     """
+    compiled = as_compiled(compiled)
     rules, defs = resolve(compiled, ruleset, defs)
     counts, _, _ = run_lines(
         *_kernel_args(compiled, rules, defs),
@@ -282,11 +284,12 @@ def _kernel_args(compiled: CompiledRota, rules: RuleSet, defs: Definitions) -> t
 
 
 def check_reference(
-    compiled: CompiledRota, ruleset: str | RuleSet, defs: Definitions | None = None
+    compiled: Rota | CompiledRota, ruleset: str | RuleSet, defs: Definitions | None = None
 ) -> CheckResult:
     """Same as :func:`check`, computed by the plain-Python reference checker."""
     from .reference import reference_records
 
+    compiled = as_compiled(compiled)
     rules, defs = resolve(compiled, ruleset, defs)
     line_of, rows_i, rows_f = reference_records(compiled, rules, defs)
     return CheckResult(
