@@ -193,7 +193,7 @@ def band_2002_line(
     n = _record(path, 0, _Q_ND, new_deal_ok)
     if not new_deal_ok:
         return B_3
-    if ltft:
+    if ltft and work_h < p[_BASIC_H] - TOL:  # 40 h or more is full time, as for basic pay
         outside = outside_core_h > TOL
         n = _record(path, n, _Q_F_CORE, outside)
         if not outside:
@@ -325,7 +325,9 @@ def bands_2002(
     """Bands of every line (see :func:`band_2002_line`; inputs are per-line arrays).
 
     ``work_h`` is the measured actual work, h/week; lines with ``prospective_cover``
-    are grossed up with :func:`riddell_hours` first.
+    are grossed up with :func:`riddell_hours` first. An LTFT-flagged line whose
+    banding hours reach the basic week (40 h) is full time, as its basic pay is, and
+    is banded with the full-time flowchart.
 
     Returns
     -------

@@ -231,9 +231,16 @@ def explain_path(path: np.ndarray, line: dict[str, float], params: ContractParam
             f"{oc} more often than 1 in {g('ltft_fb_oncall_more_often_than_one_in'):g}?"
         ),
     }
-    steps = [
-        "LTFT flowchart (reference 1.6)" if line["ltft"] else "Full-time flowchart (reference 1.5)"
-    ]
+    full_week = g("basic_hours_per_week")
+    ltft = line["ltft"] and line["work"] < full_week - 1e-9
+    steps = ["LTFT flowchart (reference 1.6)" if ltft else "Full-time flowchart (reference 1.5)"]
+    if line["ltft"] and not ltft:
+        steps.insert(
+            0,
+            f"Notice: the line is flagged LTFT but works {line['work']:.2f} h/wk, at least "
+            f"the {full_week:g} h basic week, so it is full time: full basic pay and the "
+            "full-time flowchart",
+        )
     for code in path:
         if code < 0:
             break

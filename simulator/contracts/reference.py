@@ -45,7 +45,8 @@ def band_2002_reference(line: dict, p: ContractParams) -> tuple[str, list[str]]:
     if not ask("new_deal_compliant", L["new_deal_ok"]):
         return "3", asked
     uns = L["unsocial_frac"]
-    if L["ltft"]:
+    # 40 h or more is full time, for banding as for basic pay
+    if L["ltft"] and L["work"] < p["basic_hours_per_week"] - _EPS:
         if not ask("ltft_duty_outside_core", L["outside_core"] > _EPS):
             return "none", asked
         if not ask("oncall_rota", L["oncall_rota"]):

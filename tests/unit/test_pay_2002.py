@@ -151,7 +151,7 @@ FULL_TIME_BRANCHES = [
     (_line(work=44, oncall=1 / 9, **OC), "1C", "resident=no"),
 ]  # fmt: skip
 
-LT = {"ltft": True}
+LT = {"ltft": True, "work": 30.0}  # LTFT: under the 40 h basic week
 LTFT_BRANCHES = [
     (_line(new_deal_ok=False, **LT), "3", "new_deal_compliant=no"),
     (_line(outside_core=0.0, unsocial_h=1.0, **LT), "none", "ltft_duty_outside_core=no"),
@@ -293,3 +293,46 @@ def make_rota_pc():
         extra="prospective_cover = true",
     )
     return compile_rota(rota)
+
+
+def test_ltft_flag_at_full_time_hours_is_banded_full_time():
+    # Reference 1.6: LTFT basic is a fraction by weekly hours only below 40 h; at 40 h or
+    # more the line is full time, so banding follows the full-time flowchart (1.5) too.
+    # F2 point 0 (2026/27) = £44,988. Four weekdays 08:00-18:30 = 42 h/wk, all in plain
+    # time (Mon-Fri 07:00-19:00), no on-call, no weekends: more than 40 h, not more than
+    # 48 => full-time flowchart: unsocial share 0 <= 1/3, weekends never => 1B, 40%:
+    # 44,988 x 1.4 = 62,983.20. (The LTFT flowchart gave "none": no duty outside core.)
+    from simulator.compile import compile_rota
+    from tests.helpers import make_rota
+
+    shift = 'D = { start = "08:00", end = "18:30" }'
+    for ltft in (True, False):
+        rota = make_rota("D D D D - - -", shift, grade="F2", ltft=ltft)
+        row = price(compile_rota(rota), "nhs-2002").iloc[0]
+        assert row["band"] == "1B", ltft
+        assert row["total"] == pytest.approx(62983.20, abs=1e-6)
+        notice = [s for s in row["explanation"] if s.startswith("Notice")]
+        assert bool(notice) == ltft
+        assert row["explanation"][1 if ltft else 0].startswith("Full-time flowchart")
+    # the plain-Python reference agrees
+    line = {
+        "work": 42.0, "unsocial_h": 0.0, "unsocial_frac": 0.0, "weekend": 0.0, "oncall": 0.0,
+        "outside_core": 0.0, "oncall_rota": False, "criterion_r": False, "resident": False,
+        "ltft": True, "new_deal_ok": True,
+    }  # fmt: skip
+    assert band_2002_reference(line, P26_27)[0] == "1B"
+    # below 40 h the LTFT flowchart still applies: 39 h in plain time => none
+    assert band_2002_reference({**line, "work": 39.0}, P26_27)[0] == "none"
+
+
+def test_ltft_flag_at_exactly_40_hours_with_nights_is_1a():
+    # 40 h/wk exactly with nights: not "more than 40 h" but duty in unsocial time, so
+    # the full-time flowchart goes on: <= 48 h, not on call, unsocial share > 1/3 => 1A
+    # (the LTFT flowchart gave FA). Reference function, inputs as the metrics give them.
+    line = {
+        "work": 40.0, "unsocial_h": 20.0, "unsocial_frac": 0.5, "weekend": 0.0, "oncall": 0.0,
+        "outside_core": 20.0, "oncall_rota": False, "criterion_r": False, "resident": False,
+        "ltft": True, "new_deal_ok": True,
+    }  # fmt: skip
+    assert band_2002_reference(line, P26_27)[0] == "1A"
+    assert band_2002_reference({**line, "work": 39.5}, P26_27)[0] == "FA"
