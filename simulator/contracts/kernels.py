@@ -656,18 +656,24 @@ P16_NAMES = (
     "night_end_min",
     "extended_night_starts_from_min",
     "extended_night_starts_before_min",
-    "extended_night_longer_than_min",
+    "extended_night_at_least_min",
     "extended_night_ends_by_min",
     "nroc_availability_fraction",
+    "early_end_whole_shift",
+    "early_end_after_min",
+    "early_end_by_min",
 )
 P16 = {name: i for i, name in enumerate(P16_NAMES)}
 _P16_ADDITIONAL_HOURS_MULTIPLIER = P16["additional_hours_multiplier"]
 _P16_BASIC_HOURS_PER_WEEK = P16["basic_hours_per_week"]
 _P16_EXTENDED_NIGHT_ENDS_BY_MIN = P16["extended_night_ends_by_min"]
-_P16_EXTENDED_NIGHT_LONGER_THAN_MIN = P16["extended_night_longer_than_min"]
+_P16_EXTENDED_NIGHT_AT_LEAST_MIN = P16["extended_night_at_least_min"]
 _P16_EXTENDED_NIGHT_STARTS_BEFORE_MIN = P16["extended_night_starts_before_min"]
 _P16_EXTENDED_NIGHT_STARTS_FROM_MIN = P16["extended_night_starts_from_min"]
 _P16_NIGHT_END_MIN = P16["night_end_min"]
+_P16_EARLY_END_WHOLE = P16["early_end_whole_shift"]
+_P16_EARLY_END_AFTER_MIN = P16["early_end_after_min"]
+_P16_EARLY_END_BY_MIN = P16["early_end_by_min"]
 _P16_NIGHT_ENHANCEMENT = P16["night_enhancement"]
 _P16_NIGHT_START_MIN = P16["night_start_min"]
 _P16_NROC_AVAILABILITY_FRACTION = P16["nroc_availability_fraction"]
@@ -682,8 +688,9 @@ def night_minutes_2016(start, length, kind, work, p):
 
     Resident duty: the minutes in the daily window 21:00–07:00, or every minute when
     the duty is an extended night (starts at or after 20:00 and before midnight,
-    lasts more than 8 h and ends by 10:00). NROC: the expected work spread evenly over
-    the duty, share in the window [A].
+    lasts 8 h or longer and ends by 10:00) or, with ``early_end_whole_shift``, when
+    it ends after 00:00 and at or before 04:00 (BMA payslip guide). NROC: the
+    expected work spread evenly over the duty, share in the window [A].
     """
     s = np.int64(start)
     ln = np.int64(length)
@@ -696,8 +703,15 @@ def night_minutes_2016(start, length, kind, work, p):
     if (
         clock >= p[_P16_EXTENDED_NIGHT_STARTS_FROM_MIN]
         and clock < p[_P16_EXTENDED_NIGHT_STARTS_BEFORE_MIN]
-        and ln > p[_P16_EXTENDED_NIGHT_LONGER_THAN_MIN]
+        and ln >= p[_P16_EXTENDED_NIGHT_AT_LEAST_MIN]
         and clock + ln <= p[_P16_EXTENDED_NIGHT_ENDS_BY_MIN]
+    ):
+        return float(ln)
+    end = clock + ln
+    if (
+        p[_P16_EARLY_END_WHOLE] != 0.0
+        and end > p[_P16_EARLY_END_AFTER_MIN]
+        and end <= p[_P16_EARLY_END_BY_MIN]
     ):
         return float(ln)
     return float(inside)

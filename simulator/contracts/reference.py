@@ -220,10 +220,15 @@ def night_hours_2016_reference(duties, weeks: int, p) -> float:
             total += work * inside / ln
         elif (
             p["extended_night_starts_from_min"] <= clock < p["extended_night_starts_before_min"]
-            and ln > p["extended_night_longer_than_min"]
+            and ln >= p["extended_night_at_least_min"]
             and clock + ln <= p["extended_night_ends_by_min"]
         ):
             total += ln
+        elif (
+            p["early_end_whole_shift"]
+            and p["early_end_after_min"] < clock + ln <= p["early_end_by_min"]
+        ):
+            total += ln  # a shift ending 00:00-04:00 is enhanced for all its hours
         else:
             total += inside
     return total / 60 / weeks

@@ -9,6 +9,7 @@ from simulator.compile import compile_rota
 from simulator.contracts import load_params, price
 from simulator.contracts._common import pack
 from simulator.contracts.kernels import P16_NAMES, night_minutes_2016, pay_2016
+from simulator.contracts.params import apply_overrides
 from tests.helpers import make_rota
 
 pytestmark = pytest.mark.kernel
@@ -65,8 +66,17 @@ def test_night_hours_and_extended_nights():
     assert _night(1200, 750) == 750
     # 22:00-08:00: extended => 600 min (not only the 540 min in 21:00-07:00)
     assert _night(1320, 600) == 600
-    # 20:00-04:00 is 8 h, not more than 8 h: only 21:00-04:00 = 420 min
-    assert _night(1200, 480) == 420
+    # "8 hours or longer" (BMA payslip guide, HFMA): 20:30-04:30 is 8 h => all 480 min;
+    # 20:30-04:29 is 7 h 59 (and ends after 04:00): only 21:00-04:29 = 449 min
+    assert _night(1230, 480) == 480
+    assert _night(1230, 479) == 449
+    # a shift ending after 00:00 and by 04:00 is enhanced for all its hours (BMA payslip
+    # guide): 14:00-00:30 => 630 min (not only 21:00-00:30 = 210); 16:00-04:00 => 720;
+    # 16:00-04:30 ends after 04:00 => 21:00-04:30 = 450; 14:00-00:00 (above) ends at
+    # midnight, not after it => 180
+    assert _night(840, 630) == 630
+    assert _night(960, 720) == 720
+    assert _night(960, 750) == 450
     # a 24 h duty 08:00-08:00: 21:00-07:00 = 600 min
     assert _night(480, 1440) == 600
     # NROC 17:00-09:00 expecting 3 h: spread evenly, 10 of 16 h in the window
@@ -95,3 +105,11 @@ def test_ltft_line_is_pro_rata():
     rota = compile_rota(make_rota("D D D - - - -", 'D = { start = "08:00", end = "17:00" }'))
     row = price(rota, "england-2016").iloc[0]
     assert row["basic"] == pytest.approx(40190 * 27 / 40)
+
+
+def test_early_end_reading_is_one_switch_away():
+    # with early_end_whole_shift = false only the 21:00-07:00 window counts:
+    # 14:00-00:30 => 210 min (a 14:00-00:30 line of 5 a week: 630 vs 210 min a shift)
+    off = apply_overrides(P, {"england-2016.early_end_whole_shift": False})
+    p = pack(off, P16_NAMES)
+    assert night_minutes_2016(np.int32(840), np.int32(630), np.int8(0), 0.0, p) == 210
