@@ -12,7 +12,18 @@ long table (:data:`scenarios.measures.COLUMNS`). The output folder holds::
 
 A rerun skips every run whose file exists (files are written to a temporary name
 and renamed, so a half-written file never counts) and retries failed runs; one
-failing run never stops or loses the others.
+failing run never stops or loses the others, but a sweep in which every run fails
+raises :class:`SweepError`.
+
+``results.parquet`` mixes three kinds of rows: per line (``line_id`` set), per grade
+(``line_id == ""``, ``grade`` a grade) and all grades (``grade == "all"``); summing
+it whole counts each line three times. :func:`split_results` (and
+:attr:`SweepResult.lines`, :attr:`~SweepResult.grades`, :attr:`~SweepResult.totals`)
+gives them as separate tables.
+
+Worker processes are started without the caller's ``__main__`` module, so a plain
+script that calls :func:`run_sweep` without an ``if __name__ == "__main__":`` guard
+works (a spawned worker would otherwise run the script again).
 """
 
 from __future__ import annotations
@@ -20,26 +31,40 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import pickle
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+import types
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from simulator.model import UserError
+from simulator.model import GRADES, UserError
 
 from .measures import COLUMNS, LinePricer, numba_threads, run_measures, summary
 from .scenario import RunSpec, Scenario, expand_runs, with_overrides
 
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT_S = 10.0
+#: Error when ``--cluster`` is used without Dask (the ``cluster`` extra) installed.
+CLUSTER_EXTRA_MESSAGE = (
+    "rota sweep --cluster needs the cluster extra: pip install 'rota-engine[cluster]'"
+)
 #: Signature of a run evaluator: (scenario with overrides applied, spec) -> long table.
 Evaluator = Callable[[Scenario, RunSpec], pd.DataFrame]
+
+
+class SweepError(UserError):
+    """Every run of a sweep failed; ``result`` holds the :class:`SweepResult`."""
+
+    def __init__(self, message: str, result: SweepResult) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 def evaluate_run(scenario: Scenario, spec: RunSpec) -> pd.DataFrame:
@@ -113,6 +138,52 @@ class SweepResult:
         """Key aggregates per run with the grid values (from ``summary.csv``)."""
         return pd.read_csv(self.out_dir / "summary.csv", keep_default_na=True)
 
+    @property
+    def lines(self) -> pd.DataFrame:
+        """Per-line rows of :meth:`results` (see :func:`split_results`)."""
+        return split_results(self.results())[0]
+
+    @property
+    def grades(self) -> pd.DataFrame:
+        """Per-grade aggregate rows of :meth:`results` (see :func:`split_results`)."""
+        return split_results(self.results())[1]
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """All-grade aggregate rows of :meth:`results` (see :func:`split_results`)."""
+        return split_results(self.results())[2]
+
+
+def split_results(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Split a sweep results table into per-line, per-grade and all-grade tables.
+
+    Each table can be summed or grouped on its own without double counting: the sum
+    of ``paid_gbp`` over ``lines`` of a run and year equals ``pay_bill_gbp`` of
+    ``totals`` for that run and year.
+
+    Parameters
+    ----------
+    results
+        Long table with columns :data:`~scenarios.measures.COLUMNS` (as
+        ``results.parquet``).
+
+    Returns
+    -------
+    lines : pandas.DataFrame
+        Rows with a ``line_id``: line measures (``pay_2002_gbp``, ``paid_gbp``, …, GBP/year).
+    grades : pandas.DataFrame
+        Aggregates by grade (``F1``, ``F2``, ``CT``, ``ST``); no ``line_id`` column.
+    totals : pandas.DataFrame
+        Aggregates over all grades, with the restoration measures; no ``line_id`` or
+        ``grade`` column.
+    """
+    line_rows = results["line_id"].astype(str) != ""
+    lines = results[line_rows].reset_index(drop=True)
+    agg = results[~line_rows].drop(columns=["line_id"])
+    grades = agg[agg["grade"].isin(GRADES)].reset_index(drop=True)
+    totals = agg[agg["grade"] == "all"].drop(columns=["grade"]).reset_index(drop=True)
+    return lines, grades, totals
+
 
 def run_path(out_dir: Path, run_id: str) -> Path:
     """Result file of a run."""
@@ -167,12 +238,46 @@ def _worker_init() -> None:  # pragma: no cover - runs in worker processes
     numba.set_num_threads(1)
 
 
+def _from_main(evaluate: Evaluator | None) -> bool:
+    """Whether the evaluator refers to ``__main__`` (workers then need that module)."""
+    if evaluate is None:
+        return False
+    try:
+        return b"__main__" in pickle.dumps(evaluate)
+    except Exception:  # noqa: BLE001 - not picklable: the pool reports it per run
+        return False
+
+
+@contextmanager
+def _main_hidden(hide: bool = True) -> Iterator[None]:
+    """Hide the ``__main__`` module from worker processes started inside the block.
+
+    A spawned worker first runs the parent's main script again (as ``__mp_main__``)
+    so that objects defined there can be unpickled. A script that calls the sweep at
+    its top level, without an ``if __name__ == "__main__":`` guard, would then start
+    the sweep again in every worker and every run would fail. The workers need
+    nothing from ``__main__`` unless the evaluator is defined there, so while they
+    start ``sys.modules["__main__"]`` is a blank module and the script is not rerun.
+    """
+    main = sys.modules.get("__main__")
+    if not hide or main is None:
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def _iter_process_pool(
     scenario: Scenario, specs: Sequence[RunSpec], workers: int, evaluate: Evaluator | None
 ) -> Iterable[RunOutcome]:
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init) as pool:
-        pending = {pool.submit(execute, scenario, spec, evaluate): spec for spec in specs}
+        # with "spawn" the pool starts its workers in submit(): all of them start here
+        with _main_hidden(not _from_main(evaluate)):
+            pending = {pool.submit(execute, scenario, spec, evaluate): spec for spec in specs}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
@@ -186,7 +291,10 @@ def _iter_process_pool(
 def _iter_dask(
     scenario: Scenario, specs: Sequence[RunSpec], address: str, evaluate: Evaluator | None
 ) -> Iterable[RunOutcome]:
-    from distributed import Client, as_completed
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise UserError(CLUSTER_EXTRA_MESSAGE) from None
 
     try:
         client = Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
@@ -243,6 +351,12 @@ def run_sweep(
     Returns
     -------
     SweepResult
+
+    Raises
+    ------
+    SweepError
+        Every run tried failed and no run has a result (the output files are written
+        first; the error carries the result).
     """
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -282,7 +396,26 @@ def run_sweep(
                 result.failed[spec.run_id] = err.read_text("utf-8").strip()
     finalise(scenario, out, specs, result, seconds)
     result.seconds = time.perf_counter() - t0
+    _raise_if_all_failed(result)
     return result
+
+
+def _raise_if_all_failed(result: SweepResult) -> None:
+    """Raise :class:`SweepError` when runs were tried now and none has a result."""
+    tried = result.computed
+    if not tried or result.skipped or any(r not in result.failed for r in tried):
+        return
+    first = next(spec.run_id for spec in result.runs if spec.run_id in tried)
+    message = (
+        f"every run of the sweep failed ({len(tried)} of {len(tried)}); "
+        f"{first}: {result.failed[first]}; see {result.out_dir / 'errors.csv'}"
+    )
+    if any(m.startswith("BrokenProcessPool") for m in result.failed.values()):
+        message += (
+            "; worker processes died: if the sweep runs from a script, put the call "
+            'under if __name__ == "__main__":, or use workers=0'
+        )
+    raise SweepError(message, result)
 
 
 def grid_frame(specs: Sequence[RunSpec]) -> pd.DataFrame:
@@ -428,6 +561,7 @@ def kernel_sweep(
 
 __all__ = [
     "RunOutcome",
+    "SweepError",
     "SweepResult",
     "evaluate_run",
     "execute",
@@ -436,4 +570,5 @@ __all__ = [
     "kernel_sweep",
     "run_path",
     "run_sweep",
+    "split_results",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from optimizer.nrp.best_known import BEST_KNOWN, best_known_for
@@ -25,16 +26,17 @@ __all__ = [
     "solve",
 ]
 
-#: The benchmark files ship in the shared data folder beside the repository
-#: (``<repo>/../shared/data/nrp``); ``ROTA_NRP_DATA`` points elsewhere.
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "nrp"
+#: The 24 benchmark instances ship with the package (``optimizer/nrp/data``, with a
+#: README giving the format and best known values); ``ROTA_NRP_DATA`` points elsewhere.
+DEFAULT_DATA_DIR = Path(str(resources.files(__name__).joinpath("data")))
 
 
 def instance_path(instance: str | int | os.PathLike[str]) -> Path:
     """Resolve an instance number (1-24) or a path to an instance file.
 
     Numbers are looked up as ``InstanceN.txt`` in the directory named by the
-    ``ROTA_NRP_DATA`` environment variable, or :data:`DEFAULT_DATA_DIR`.
+    ``ROTA_NRP_DATA`` environment variable, or else among the instances shipped
+    with the package (:data:`DEFAULT_DATA_DIR`).
 
     Parameters
     ----------

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from simulator.io import read_rota
-from simulator.model import Rota
+if TYPE_CHECKING:
+    from simulator.model import Rota
 
 
 def add_rota_argument(parser) -> None:
@@ -22,6 +23,8 @@ def add_rota_argument(parser) -> None:
 
 def load_rota(args) -> Rota:
     """Read the rota named on the command line."""
+    from simulator.io import read_rota
+
     return read_rota(args.rota, shifts=args.shifts)
 
 

@@ -6,12 +6,14 @@ bad input.
 
 from __future__ import annotations
 
-from simulator.compile import compile_rota
-from simulator.model import day_label
-from simulator.rules import RULESETS, CheckResult, RulesError, check, load_ruleset
+from typing import TYPE_CHECKING
 
 from ..output import add_format_option, print_csv, print_json, print_table
+from ._choices import RULESETS
 from ._common import add_rota_argument, load_rota
+
+if TYPE_CHECKING:
+    from simulator.rules import CheckResult
 
 CSV_COLUMNS = ("line", "compliant", "rule", "day", "clock", "measured", "limit", "unit", "message")
 
@@ -53,6 +55,8 @@ def parse_overrides(items: list[str]) -> dict[str, float]:
     RulesError
         For an item without ``=`` or a value that is not a number.
     """
+    from simulator.rules import RulesError
+
     out: dict[str, float] = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -67,6 +71,8 @@ def parse_overrides(items: list[str]) -> dict[str, float]:
 
 def render_table(result: CheckResult, title: str) -> None:
     """Print the result grouped by line; compliant lines in green."""
+    from simulator.model import day_label
+
     rows: list[list[str]] = []
     styles: list[str | None] = []
     for line_id, violations in result.violations_by_line().items():
@@ -103,6 +109,9 @@ def render_table(result: CheckResult, title: str) -> None:
 
 def run(args) -> int:
     """Run ``rota check``."""
+    from simulator.compile import compile_rota
+    from simulator.rules import check, load_ruleset
+
     rules = load_ruleset(args.rules, parse_overrides(args.overrides), args.params)
     rota = load_rota(args)
     result = check(compile_rota(rota), rules)

@@ -3,8 +3,6 @@ protection cost."""
 
 from __future__ import annotations
 
-from simulator.contracts import compare, compare_frame
-
 from ..output import add_format_option, one_in, print_csv, print_json, print_table
 from ._common import add_rota_argument, load_rota
 from .pay import add_params_options, params_from_args
@@ -72,6 +70,8 @@ def render_table(result: dict) -> None:
 
 def run(args) -> int:
     """Run ``rota compare``."""
+    from simulator.contracts import compare, compare_frame
+
     params = params_from_args(args)
     result = compare(load_rota(args), args.pay_year, params)
     if args.format == "json":

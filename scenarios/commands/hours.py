@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from simulator.compile import compile_rota
-from simulator.kernels.metrics import COUNT_METRICS
-from simulator.metrics import compute_metrics
-from simulator.model import Rota
+from typing import TYPE_CHECKING
 
 from ..output import add_format_option, one_in, print_csv, print_json, print_table
 from ._common import add_rota_argument, load_rota
+
+if TYPE_CHECKING:
+    from simulator.model import Rota
 
 #: Columns of the terminal table: (metric, header, formatter).
 TABLE_COLUMNS = (
@@ -41,6 +41,10 @@ def register(sub) -> None:
 
 def hours_report(rota: Rota) -> dict:
     """The JSON-ready metrics report of a rota."""
+    from simulator.compile import compile_rota
+    from simulator.kernels.metrics import COUNT_METRICS
+    from simulator.metrics import compute_metrics
+
     metrics = compute_metrics(compile_rota(rota))
     lines = []
     for line in rota.lines:

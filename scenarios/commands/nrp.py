@@ -1,17 +1,15 @@
 """``rota nrp INSTANCE``: solve an instance of the public shift-scheduling benchmark.
 
 Prints the objective (scored by the independent evaluator), the proven lower bound, the
-best known value and the gap to it. ``INSTANCE`` is a number 1-24 (looked up in
-``$ROTA_NRP_DATA`` or the shared data folder beside the repository) or a file path.
+best known value and the gap to it. ``INSTANCE`` is a number 1-24 (one of the
+instances shipped with the package, or from the folder ``$ROTA_NRP_DATA`` when set)
+or a file path.
 Exit 0 when a roster was found, 2 for unreadable input, 3 when none was found.
 """
 
 from __future__ import annotations
 
 import sys
-
-from optimizer.nrp import instance_path, read_instance, solve
-from optimizer.nrp.instance import NrpFormatError
 
 from ..output import add_format_option, print_csv, print_json, print_table
 
@@ -37,6 +35,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     """Run ``rota nrp``."""
+    from optimizer.nrp import instance_path, read_instance, solve
+    from optimizer.nrp.instance import NrpFormatError
+
     try:
         inst = read_instance(instance_path(args.instance))
     except (NrpFormatError, OSError) as exc:

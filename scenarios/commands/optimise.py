@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
-
-from optimizer.explain import explain, explanation_csv, explanation_lines
-from optimizer.problem import OBJECTIVES, read_problem
-from optimizer.search import ProgressEvent
-from optimizer.solve import OptimiseResult, solve
-from simulator.examples import example_path
-from simulator.io import rota_to_toml, write_rota
+from typing import TYPE_CHECKING
 
 from ..output import add_format_option, console, print_csv, print_json, print_table
+from ._choices import OBJECTIVES
+
+if TYPE_CHECKING:
+    from optimizer.search import ProgressEvent
+    from optimizer.solve import OptimiseResult
 
 #: The bundled department problem (the F1 medicine redesign).
 DEPARTMENT_PROBLEM = "department/problems/medicine_f1.toml"
@@ -160,6 +160,8 @@ def render_table(result: OptimiseResult) -> None:
 
 def render_explain(entries: list[dict]) -> None:
     """Print each doctor's pay explanation as a block of at most 80 columns."""
+    from optimizer.explain import explanation_lines
+
     for entry in entries:
         print()
         print("\n".join(explanation_lines(entry)))
@@ -167,6 +169,8 @@ def render_explain(entries: list[dict]) -> None:
 
 def _json(result: OptimiseResult, with_explain: bool) -> dict:
     """The JSON of a result, with ``explain`` when asked for."""
+    from optimizer.explain import explain
+
     out = result.to_json()
     if with_explain:
         out["explain"] = explain(result)
@@ -175,6 +179,11 @@ def _json(result: OptimiseResult, with_explain: bool) -> dict:
 
 def run(args) -> int:
     """Run ``rota optimise``."""
+    from optimizer.explain import explain, explanation_csv
+    from optimizer.problem import read_problem
+    from optimizer.solve import solve
+    from simulator.io import write_rota
+
     problem = read_problem(args.problem)
     progress = StderrProgress() if sys.stderr.isatty() else None
     result = solve(
@@ -218,21 +227,38 @@ def run(args) -> int:
     return 0
 
 
-def demo_section(fmt: str) -> dict:
+def demo_section(
+    fmt: str,
+    *,
+    time_limit_s: float = DEMO_TIME_LIMIT_S,
+    progress: Callable[[ProgressEvent], None] | None = None,
+) -> dict:
     """Redesign the bundled F1 medicine rota with a fixed seed; print and return the result.
 
     Parameters
     ----------
     fmt
         ``"table"`` prints the before/after table; other formats print nothing.
+    time_limit_s
+        Search time, seconds (default :data:`DEMO_TIME_LIMIT_S`).
+    progress
+        Called with the search's progress events (e.g. a :class:`StderrProgress`).
 
     Returns
     -------
     dict
         The JSON of ``rota optimise`` plus ``rota_toml``, the rota found as TOML text.
     """
+    from optimizer.solve import solve
+    from simulator.examples import example_path
+    from simulator.io import rota_to_toml
+
     result = solve(
-        example_path(DEPARTMENT_PROBLEM), time_limit_s=DEMO_TIME_LIMIT_S, seed=0, workers=2
+        example_path(DEPARTMENT_PROBLEM),
+        time_limit_s=time_limit_s,
+        seed=0,
+        workers=2,
+        progress=progress,
     )
     if fmt == "table" and result.rota is not None:
         render_table(result)

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.contracts import (
-    CONTRACTS,
-    PAY_COMPONENTS,
-    PAY_YEARS,
-    load_all_params,
-    parse_overrides,
-    price,
-)
-
 from ..output import add_format_option, print_csv, print_json, print_table
+from ._choices import CONTRACTS, PAY_YEARS
 from ._common import add_rota_argument, load_rota
 
 
@@ -39,6 +31,8 @@ def add_params_options(parser) -> None:
 
 def params_from_args(args) -> dict:
     """``{contract: ContractParams}`` from ``--pay-year``, ``--params`` and ``--set``."""
+    from simulator.contracts import load_all_params, parse_overrides
+
     return load_all_params(args.pay_year, args.params, parse_overrides(args.overrides))
 
 
@@ -59,6 +53,8 @@ def register(sub) -> None:
 
 def pay_report(rota, contract: str, params: dict, *, explain: bool = False) -> dict:
     """The JSON-ready pay report: money rounded to pence."""
+    from simulator.contracts import PAY_COMPONENTS, price
+
     table = price(rota, contract, params=params[contract])
     lines = []
     for line_id, row in table.iterrows():
@@ -81,6 +77,8 @@ def pay_report(rota, contract: str, params: dict, *, explain: bool = False) -> d
 
 def render_table(report: dict) -> None:
     """Print the pay report as a terminal table (and the band paths when present)."""
+    from simulator.contracts import PAY_COMPONENTS
+
     contract = report["contract"]
     money = PAY_COMPONENTS[contract]
     extra = ["band"] if contract == "nhs-2002" else []

@@ -14,20 +14,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-
-from simulator.compile import compile_rota
-from simulator.contracts import CONTRACTS, load_params
-from simulator.contracts.params import parse_override_value
-from simulator.examples import example_path
-from simulator.io import read_rota
-from simulator.model import Rota, UserError
-from simulator.oncall import ENGINES, load_oncall_params, simulate_samples, summarise
+from typing import TYPE_CHECKING, Any
 
 from ..output import add_format_option, print_csv, print_json, print_table
+from ._choices import CONTRACTS, ENGINES
 from ._common import add_rota_argument, load_rota, positive_number, whole_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from simulator.model import Rota
 
 #: The rota of the demo section and its run count and seed.
 DEMO_ROTA = "department/registrar_medicine.toml"
@@ -81,6 +77,9 @@ def split_overrides(items: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     UserError
         An item without ``=``.
     """
+    from simulator.contracts.params import parse_override_value
+    from simulator.model import UserError
+
     oncall: dict[str, Any] = {}
     contract: dict[str, Any] = {}
     for item in items:
@@ -145,6 +144,10 @@ def simulation_report(
     samples : pandas.DataFrame
         Per-run results (:func:`simulator.oncall.simulate_samples`).
     """
+    from simulator.compile import compile_rota
+    from simulator.contracts import load_params
+    from simulator.oncall import load_oncall_params, simulate_samples, summarise
+
     oncall_overrides, contract_overrides = split_overrides(list(overrides or []))
     params = load_oncall_params(params_path, oncall_overrides)
     contract_params = load_params("wales-2026", PAY_YEAR, overrides=contract_overrides)
@@ -273,6 +276,8 @@ def _csv_rows(report: dict) -> tuple[list[str], list[list]]:
 
 def run(args) -> int:
     """Run ``rota simulate``."""
+    from simulator.model import UserError
+
     rota = load_rota(args)
     if args.plot is not None:
         folder = Path(args.plot).resolve().parent
@@ -321,6 +326,9 @@ def demo_section(console_format: str) -> dict:
     dict
         The JSON-ready report (as ``rota simulate --format json``).
     """
+    from simulator.examples import example_path
+    from simulator.io import read_rota
+
     rota = read_rota(example_path(DEMO_ROTA))
     report, _ = simulation_report(rota, runs=DEMO_RUNS, seed=DEMO_SEED)
     if console_format == "table":

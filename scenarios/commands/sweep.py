@@ -1,23 +1,22 @@
 """``rota sweep SCENARIO --out DIR``: run a scenario's grid × seeds and write tidy results.
 
 Runs go to a process pool (``--workers N``) or a Dask distributed cluster
-(``--cluster ADDRESS``). Each finished run is written at once to DIR/runs/, so an
-interrupted sweep resumes where it stopped when run again; a failing run is
-reported in DIR/errors.csv and does not stop the others. DIR also gets
-results.parquet / results.csv (columns scenario_id, run_id, seed, year, grade,
-line_id, measure, value), manifest.csv and summary.csv; ``--report`` adds a report
-folder with plots and an index.html. Exit status 1 when a run failed.
+(``--cluster ADDRESS``; needs the cluster extra: pip install 'rota-engine[cluster]').
+Each finished run is written at once to DIR/runs/, so an interrupted sweep resumes
+where it stopped when run again; a failing run is reported in DIR/errors.csv and
+does not stop the others. DIR also gets results.parquet / results.csv (columns
+scenario_id, run_id, seed, year, grade, line_id, measure, value), manifest.csv and
+summary.csv; ``--report`` adds a report folder with plots and an index.html. Exit
+status 1 when a run failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from pathlib import Path
 
-from simulator.model import UserError
-
 from ..output import print_csv, print_json, print_table
-from ..scenario import read_scenario
 from ._common import whole_number
 
 FORMATS = ("table", "json", "csv")
@@ -65,8 +64,13 @@ def _fmt(value: object, column: str = "") -> str:
 
 def run(args) -> int:
     """Run ``rota sweep``."""
-    from ..sweep import run_sweep
+    from simulator.model import UserError
 
+    from ..scenario import read_scenario
+    from ..sweep import CLUSTER_EXTRA_MESSAGE, run_sweep
+
+    if args.cluster and importlib.util.find_spec("distributed") is None:
+        raise UserError(CLUSTER_EXTRA_MESSAGE)
     scenario = read_scenario(args.scenario)
     out = Path(args.out)
     if out.exists() and not out.is_dir():

@@ -36,16 +36,27 @@ def test_hours_table(capsys):
     assert "F1-LTFT" in out and "1 in 3" in out
 
 
-def test_demo_prints_every_rota(capsys):
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
+#: Search time of the demo in tests (the demo's own is 30 s).
+DEMO_TEST_TIME_LIMIT = "3"
+
+
+def test_demo_prints_every_rota(capsys, tmp_path, monkeypatch):
+    """The demo in a scratch folder: it writes only its --out folder, never ./rota-demo-report."""
+    monkeypatch.chdir(tmp_path)
+    out_dir = tmp_path / "report"
+    assert main(["demo", "--out", str(out_dir), "--time-limit", DEMO_TEST_TIME_LIMIT]) == 0
+    captured = capsys.readouterr()
     for name in (
         "Medicine F1",
         "Medicine registrars NROC",
         "Surgery registrars",
         "Emergency department F2",
     ):
-        assert name in out
+        assert name in captured.out
+    assert (out_dir / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+    for section in ("comparing the contracts", "rule sets", "redesigning", "simulating", "report"):
+        assert section in captured.err
 
 
 def test_bad_rota_exit_2_one_line(tmp_path, capsys):

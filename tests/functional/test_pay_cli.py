@@ -133,8 +133,14 @@ def test_gp_line_without_premium_exits_2(capsys, tmp_path):
     assert code == 0 and json.loads(out)["lines"][0]["pay_2026"]["premia"] == 9000
 
 
-def test_demo_has_compare(capsys):
-    code, out, _ = _run(capsys, "demo", "--format", "json")
+def test_demo_has_compare(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out_dir = tmp_path / "report"
+    code, out, _ = _run(
+        capsys, "demo", "--format", "json", "--out", str(out_dir), "--time-limit", "3"
+    )
     assert code == 0
     result = json.loads(out)
     assert len(result["compare"]) == len(result["department"]) == 4
+    assert result["report"] == str(out_dir / "index.html")
+    assert not (tmp_path / "rota-demo-report").exists()
