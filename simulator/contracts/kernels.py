@@ -15,7 +15,7 @@ rounding of ratios such as 2/6 against 1/3.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ..kernels.duties import (
     D_PLAIN_END,
@@ -26,6 +26,7 @@ from ..kernels.duties import (
     is_resident,
 )
 from ..kernels.intervals import MIN_PER_DAY, window_minutes
+from ..kernels.parallel import run_ranges
 
 #: Numerical tolerance of threshold comparisons (hours, fractions, frequencies).
 TOL = 1e-9
@@ -139,7 +140,7 @@ def riddell_hours(weekly_hours, weeks_per_year, leave_weeks, leave_week_hours):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _record(path, n, question, answer):
     path[n] = 2 * question + (1 if answer else 0)
     return n + 1
@@ -306,7 +307,7 @@ def _oncall_branch(
     return band_b if resident else band_c
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def bands_2002(
     work_h,
     unsocial_h,
@@ -342,7 +343,7 @@ def bands_2002(
     band = np.empty(n_lines, dtype=np.int8)
     path = np.empty((n_lines, MAX_STEPS), dtype=np.int8)
     banding_h = np.empty(n_lines, dtype=np.float64)
-    for i in prange(n_lines):
+    for i in range(n_lines):
         h = work_h[i]
         if prospective_cover[i]:
             h = riddell_hours(h, p[_PC_WEEKS], p[_PC_LEAVE], p[_PC_LEAVE_H])
@@ -384,7 +385,7 @@ def ltft_fraction(hours, from_hours, fractions, basic_hours, pro_rata_below):
     return hours / basic_hours if pro_rata_below else fractions[0]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def pay_2002(band, grade, years, ltft, banding_h, scale, scale_len, from_h, fractions, supp, p):
     """2002 pay of every line, GBP/year.
 
@@ -416,7 +417,7 @@ def pay_2002(band, grade, years, ltft, banding_h, scale, scale_len, from_h, frac
     """
     n_lines = band.shape[0]
     out = np.empty((n_lines, 3), dtype=np.float64)
-    for i in prange(n_lines):
+    for i in range(n_lines):
         g = grade[i]
         point = min(years[i], scale_len[g] - 1)
         basic = scale[g, point]
@@ -433,10 +434,18 @@ def pay_2002(band, grade, years, ltft, banding_h, scale, scale_len, from_h, frac
     return out
 
 
-@njit(cache=True, parallel=True)
 def line_flags_2002(
-    start, length, kind, work, offsets, declared_r, declared_resident, r_lo, r_hi, r_min_work
-):
+    start: np.ndarray,
+    length: np.ndarray,
+    kind: np.ndarray,
+    work: np.ndarray,
+    offsets: np.ndarray,
+    declared_r: np.ndarray,
+    declared_resident: np.ndarray,
+    r_lo: int,
+    r_hi: int,
+    r_min_work: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-line banding flags from the template: on-call rota, criterion R, resident.
 
     Parameters
@@ -464,7 +473,20 @@ def line_flags_2002(
     oncall_rota = np.zeros(n_lines, dtype=np.bool_)
     crit = np.zeros(n_lines, dtype=np.bool_)
     res = np.zeros(n_lines, dtype=np.bool_)
-    for i in prange(n_lines):
+    run_ranges(
+        _line_flags_range, offsets, start, length, kind, work, offsets, declared_r,
+        declared_resident, int(r_lo), int(r_hi), float(r_min_work), oncall_rota, crit, res,
+    )  # fmt: skip
+    return oncall_rota, crit, res
+
+
+@njit(cache=True, nogil=True)
+def _line_flags_range(
+    lo, hi, start, length, kind, work, offsets, declared_r, declared_resident, r_lo, r_hi,
+    r_min_work, oncall_rota, crit, res,
+):  # fmt: skip
+    """Lines ``lo:hi`` of :func:`line_flags_2002` (one thread)."""
+    for i in range(lo, hi):
         has_oc = False
         has_nroc = False
         r = False
@@ -484,7 +506,6 @@ def line_flags_2002(
         crit[i] = r if declared_r[i] < 0 else declared_r[i] == 1
         declared = declared_resident[i]
         res[i] = (has_oc and not has_nroc) if declared < 0 else declared == 1
-    return oncall_rota, crit, res
 
 
 # ---------------------------------------------------------------------------
@@ -497,6 +518,7 @@ P26_NAMES = (
     "weeks_per_year",
     "additional_hours_multiplier",
     "unsocial_multiplier",
+    "unsocial_in_addition",
     "nroc_availability_rate",
     "nroc_work_plain_multiplier",
     "nroc_work_unsocial_multiplier",
@@ -512,6 +534,7 @@ _P26_NROC_WORK_PLAIN_MULTIPLIER = P26["nroc_work_plain_multiplier"]
 _P26_NROC_WORK_UNSOCIAL_MULTIPLIER = P26["nroc_work_unsocial_multiplier"]
 _P26_PREMIA_PRO_RATA = P26["premia_pro_rata"]
 _P26_UNSOCIAL_MULTIPLIER = P26["unsocial_multiplier"]
+_P26_UNSOCIAL_IN_ADDITION = P26["unsocial_in_addition"]
 _P26_WEEKS_PER_YEAR = P26["weeks_per_year"]
 #: Columns of :func:`pay_2026`.
 PAY_2026_COLUMNS = (
@@ -525,8 +548,17 @@ PAY_2026_COLUMNS = (
 )
 
 
-@njit(cache=True, parallel=True)
-def nroc_paid_hours_2026(start, length, kind, work, offsets, weeks, bank_holiday, defs, p):
+def nroc_paid_hours_2026(
+    start: np.ndarray,
+    length: np.ndarray,
+    kind: np.ndarray,
+    work: np.ndarray,
+    offsets: np.ndarray,
+    weeks: int,
+    bank_holiday: np.ndarray,
+    defs: np.ndarray,
+    p: np.ndarray,
+) -> np.ndarray:
     """Paid NROC work per line, split into plain and unsocial time, h/week.
 
     Per NROC duty: if the expected work is more than ``nroc_whole_shift_more_than``
@@ -539,16 +571,23 @@ def nroc_paid_hours_2026(start, length, kind, work, offsets, weeks, bank_holiday
     ndarray of float64, shape (n_lines, 2)
         Paid NROC hours per week in plain time and in unsocial time.
     """
-    n_lines = offsets.shape[0] - 1
-    out = np.zeros((n_lines, 2), dtype=np.float64)
+    out = np.zeros((offsets.shape[0] - 1, 2), dtype=np.float64)
     n_days = bank_holiday.shape[0]
-    plain_day = np.zeros(n_days, dtype=np.bool_)
-    for d in range(n_days):
-        plain_day[d] = d % 7 < 5 and not bank_holiday[d]
-    whole = p[_P26_NROC_WHOLE_SHIFT_MORE_THAN]
-    lo = np.int64(defs[D_PLAIN_START])
-    hi = np.int64(defs[D_PLAIN_END])
-    for i in prange(n_lines):
+    plain_day = (np.arange(n_days) % 7 < 5) & ~bank_holiday
+    run_ranges(
+        _nroc_paid_range, offsets, start, length, kind, work, offsets, int(weeks), plain_day,
+        int(defs[D_PLAIN_START]), int(defs[D_PLAIN_END]),
+        float(p[_P26_NROC_WHOLE_SHIFT_MORE_THAN]), out,
+    )  # fmt: skip
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _nroc_paid_range(
+    lo_line, hi_line, start, length, kind, work, offsets, weeks, plain_day, lo, hi, whole, out
+):
+    """Lines ``lo_line:hi_line`` of :func:`nroc_paid_hours_2026` (one thread)."""
+    for i in range(lo_line, hi_line):
         plain_h = 0.0
         uns_h = 0.0
         for j in range(offsets[i], offsets[i + 1]):
@@ -563,10 +602,9 @@ def nroc_paid_hours_2026(start, length, kind, work, offsets, weeks, bank_holiday
             uns_h += paid * (1.0 - share)
         out[i, 0] = plain_h / 60.0 / weeks
         out[i, 1] = uns_h / 60.0 / weeks
-    return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def pay_2026(point_gbp, resident_h, unsocial_h, nroc_h, nroc_plain_h, nroc_unsocial_h, premium, p):
     """2026 Welsh pay of every line, GBP/year (reference §2.2).
 
@@ -600,19 +638,20 @@ def pay_2026(point_gbp, resident_h, unsocial_h, nroc_h, nroc_plain_h, nroc_unsoc
     basic_h = p[_P26_BASIC_HOURS_PER_WEEK]
     w = p[_P26_WEEKS_PER_YEAR]
     add_m = p[_P26_ADDITIONAL_HOURS_MULTIPLIER]
-    uns_m = p[_P26_UNSOCIAL_MULTIPLIER]
+    # 1.5x in total (a 0.5x enhancement) or 1.5x on top of basic (unsocial_in_addition)
+    uns_m = p[_P26_UNSOCIAL_MULTIPLIER] - (0.0 if p[_P26_UNSOCIAL_IN_ADDITION] != 0.0 else 1.0)
     avail = p[_P26_NROC_AVAILABILITY_RATE]
     plain_m = p[_P26_NROC_WORK_PLAIN_MULTIPLIER]
     nroc_uns_m = p[_P26_NROC_WORK_UNSOCIAL_MULTIPLIER]
     pro_rata = p[_P26_PREMIA_PRO_RATA] != 0.0
-    for i in prange(n_lines):
+    for i in range(n_lines):
         pay_point = point_gbp[i]
         r = pay_point / (basic_h * w)
         h = resident_h[i]
         share = min(h, basic_h) / basic_h
         basic = pay_point * share
         additional = max(h - basic_h, 0.0) * add_m * r * w
-        unsocial = unsocial_h[i] * (uns_m - 1.0) * r * w
+        unsocial = unsocial_h[i] * uns_m * r * w
         availability = nroc_h[i] * avail * r * w
         nroc_work = (nroc_plain_h[i] * plain_m + nroc_unsocial_h[i] * nroc_uns_m) * r * w
         premia = premium[i] * share if pro_rata else premium[i]
@@ -717,20 +756,32 @@ def night_minutes_2016(start, length, kind, work, p):
     return float(inside)
 
 
-@njit(cache=True, parallel=True)
-def night_hours_2016(start, length, kind, work, offsets, weeks, p):
+def night_hours_2016(
+    start: np.ndarray,
+    length: np.ndarray,
+    kind: np.ndarray,
+    work: np.ndarray,
+    offsets: np.ndarray,
+    weeks: int,
+    p: np.ndarray,
+) -> np.ndarray:
     """Night-enhanced hours of work per line, h/week (see :func:`night_minutes_2016`)."""
-    n_lines = offsets.shape[0] - 1
-    out = np.zeros(n_lines, dtype=np.float64)
-    for i in prange(n_lines):
+    out = np.zeros(offsets.shape[0] - 1, dtype=np.float64)
+    run_ranges(_night_range, offsets, start, length, kind, work, offsets, int(weeks), p, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _night_range(lo, hi, start, length, kind, work, offsets, weeks, p, out):
+    """Lines ``lo:hi`` of :func:`night_hours_2016` (one thread)."""
+    for i in range(lo, hi):
         total = 0.0
         for j in range(offsets[i], offsets[i + 1]):
             total += night_minutes_2016(start[j], length[j], kind[j], work[j], p)
         out[i] = total / 60.0 / weeks
-    return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def pay_2016(node_gbp, hours, night_h, weekend_freq, has_nroc, we_one_in, we_fraction, p):
     """England 2016 pay of every line, GBP/year.
 
@@ -764,7 +815,7 @@ def pay_2016(node_gbp, hours, night_h, weekend_freq, has_nroc, we_one_in, we_fra
     add_m = p[_P16_ADDITIONAL_HOURS_MULTIPLIER]
     night_m = p[_P16_NIGHT_ENHANCEMENT]
     nroc_f = p[_P16_NROC_AVAILABILITY_FRACTION]
-    for i in prange(n_lines):
+    for i in range(n_lines):
         node = node_gbp[i]
         r = node / (basic_h * w)
         h = hours[i]

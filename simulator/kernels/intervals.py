@@ -120,6 +120,35 @@ def merge_periods(starts, lengths, select, cycle_min, out_start, out_end):
             out_start[n] = s
             out_end[n] = e
             n += 1
+    return close_cycle(out_start, out_end, n, cycle_min)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def merge_kinds(starts, lengths, kinds, mask, cycle_min, out_start, out_end):
+    """:func:`merge_periods` of the duties whose kind is in the bit mask ``mask``.
+
+    A duty of kind ``k`` takes part when bit ``k`` of ``mask`` is set (the rule
+    tables' ``kinds`` column), so no selection array is needed.
+    """
+    n = 0
+    for i in range(starts.shape[0]):
+        if (mask >> np.int64(kinds[i])) & 1 == 0:
+            continue
+        s = np.int64(starts[i])
+        e = s + lengths[i]
+        if n > 0 and s <= out_end[n - 1]:
+            if e > out_end[n - 1]:
+                out_end[n - 1] = e
+        else:
+            out_start[n] = s
+            out_end[n] = e
+            n += 1
+    return close_cycle(out_start, out_end, n, cycle_min)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def close_cycle(out_start, out_end, n, cycle_min):
+    """Join ``n`` merged periods across the cycle end; the return value of :func:`merge_periods`."""
     if n == 0:
         return 0
     # wrap: the last period may reach the first one in the next cycle
@@ -229,3 +258,77 @@ def covered_until(s, e, cum, x):
     total = cum[k - 1]
     last_end = e[k - 1] if e[k - 1] < x else x
     return total + (last_end - s[k - 1])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def compact_kinds(starts, lengths, kinds, mask, out_start, out_end, cum):
+    """Copy the duties of kinds in ``mask`` to ``out_start``/``out_end``.
+
+    ``cum[k]`` receives the minutes of the first ``k`` copied duties.
+
+    Returns
+    -------
+    int
+        The number of duties copied.
+    """
+    m = 0
+    cum[0] = 0
+    for i in range(starts.shape[0]):
+        if (mask >> np.int64(kinds[i])) & 1 == 1:
+            out_start[m] = starts[i]
+            out_end[m] = out_start[m] + lengths[i]
+            cum[m + 1] = cum[m] + lengths[i]
+            m += 1
+    return m
+
+
+@njit(cache=True, nogil=True, inline="always")
+def max_window_cycle(cs, ce, cum, m, cycle_min, window_min):
+    """Most duty minutes in any window of ``window_min`` minutes, in O(m).
+
+    The same maximum as :func:`max_window`: windows starting at a duty start or
+    ending at a duty end, on a cycle. ``cs``, ``ce``, ``cum`` are the line's
+    selected duties (sorted, not overlapping, every one longer than 0) and the
+    minutes before each (:func:`compact_kinds`); ``window_min`` is at most the cycle.
+    Instead of a binary search per window, two pointers move forward over the duties
+    of this and the next lap (window ends) and of the previous and this lap (window
+    starts); a window starting at a duty start has that duty's prefix before it,
+    one ending at a duty end the prefix through it.
+    """
+    if m == 0:
+        return 0
+    total = cum[m]
+    best = -1
+    ahead = m  # duties starting at or before the window end (laps 0..2 as m..3m)
+    behind = 0  # duties starting at or before the window start (laps -1..1 as 0..2m)
+    for k in range(m):
+        x = cs[k] + window_min  # the window [s_k, s_k + w)
+        while ahead < 3 * m:
+            s = cs[ahead - m] if ahead < 2 * m else cs[ahead - 2 * m] + cycle_min
+            if s > x:
+                break
+            ahead += 1
+        q = ahead - 1
+        if q < 2 * m:
+            q -= m
+            covered = total + cum[q] + min(ce[q], x) - cs[q]
+        else:
+            q -= 2 * m
+            covered = 2 * total + cum[q] + min(ce[q] + cycle_min, x) - (cs[q] + cycle_min)
+        if covered - (total + cum[k]) > best:
+            best = covered - (total + cum[k])
+        x = ce[k] - window_min  # the window [e_k - w, e_k)
+        while behind < 2 * m:
+            s = cs[behind] - cycle_min if behind < m else cs[behind - m]
+            if s > x:
+                break
+            behind += 1
+        q = behind - 1
+        if q < m:
+            before = cum[q] + min(ce[q] - cycle_min, x) - (cs[q] - cycle_min)
+        else:
+            q -= m
+            before = total + cum[q] + min(ce[q], x) - cs[q]
+        if total + cum[k + 1] - before > best:
+            best = total + cum[k + 1] - before
+    return best

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .duties import (
     D_CORE_END,
@@ -32,6 +32,7 @@ from .intervals import (
     merge_periods,
     window_minutes,
 )
+from .parallel import run_ranges
 
 #: Columns of the metrics matrix, in order. Hours are hours; frequencies are
 #: events per week (weekends) or per day (on-call); counts are per cycle.
@@ -239,9 +240,30 @@ def metrics_one_line(start, length, kind, work, weeks, bank_holiday, defs, out):
     out[_M_168] = max_window_minutes(start, length, resident_sel, cycle, defs[D_WINDOW]) / 60.0
 
 
-@njit(cache=True, parallel=True)
-def line_metrics(start, length, kind, work, offsets, weeks, bank_holiday, defs):
+@njit(cache=True, nogil=True)
+def metrics_range(lo, hi, start, length, kind, work, offsets, weeks, bank_holiday, defs, out):
+    """Fill rows ``lo:hi`` of ``out`` with the metrics of lines ``lo:hi`` (one thread)."""
+    for i in range(lo, hi):
+        a = offsets[i]
+        b = offsets[i + 1]
+        metrics_one_line(
+            start[a:b], length[a:b], kind[a:b], work[a:b], weeks, bank_holiday, defs, out[i]
+        )
+
+
+def line_metrics(
+    start: np.ndarray,
+    length: np.ndarray,
+    kind: np.ndarray,
+    work: np.ndarray,
+    offsets: np.ndarray,
+    weeks: int,
+    bank_holiday: np.ndarray,
+    defs: np.ndarray,
+) -> np.ndarray:
     """Metrics of every line of a compiled rota.
+
+    Lines are shared between threads by :func:`~simulator.kernels.parallel.run_ranges`.
 
     Parameters
     ----------
@@ -260,12 +282,9 @@ def line_metrics(start, length, kind, work, offsets, weeks, bank_holiday, defs):
     -------
     ndarray of float64, shape (n_lines, N_METRICS)
     """
-    n_lines = offsets.shape[0] - 1
-    out = np.zeros((n_lines, N_METRICS), dtype=np.float64)
-    for i in prange(n_lines):
-        a = offsets[i]
-        b = offsets[i + 1]
-        metrics_one_line(
-            start[a:b], length[a:b], kind[a:b], work[a:b], weeks, bank_holiday, defs, out[i]
-        )
+    out = np.zeros((offsets.shape[0] - 1, N_METRICS), dtype=np.float64)
+    run_ranges(
+        metrics_range, offsets, start, length, kind, work, offsets, int(weeks), bank_holiday,
+        defs, out,
+    )  # fmt: skip
     return out

@@ -246,12 +246,24 @@ def compliant_lines(
 
     Same answer as ``check(compiled, ruleset).compliant``, faster: each line stops
     at its first broken rule. Used by the pay engine (2002 band 3) and sweeps.
+    Large rotas (from :data:`simulator.fused.FUSED_MIN_DUTIES` duties) go through
+    the fused line pass (:func:`simulator.fused.compliance`), small ones through the
+    kernels of :func:`check` (:func:`compliant_lines_detailed`).
 
     Returns
     -------
     numpy.ndarray
         bool per line, in ``compiled.line_ids`` order.
     """
+    from ..fused import compliance
+
+    return compliance(compiled, ruleset, defs)
+
+
+def compliant_lines_detailed(
+    compiled: Rota | CompiledRota, ruleset: str | RuleSet, defs: Definitions | None = None
+) -> np.ndarray:
+    """:func:`compliant_lines` with the kernels of :func:`check` (count only, first rule)."""
     compiled = as_compiled(compiled)
     rules, defs = resolve(compiled, ruleset, defs)
     counts, _, _ = run_lines(

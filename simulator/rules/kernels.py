@@ -19,7 +19,7 @@ preallocated table.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ..kernels.duties import (
     D_WEEKEND_2002_END,
@@ -41,6 +41,7 @@ from ..kernels.intervals import (
     overlap_min,
     window_minutes,
 )
+from ..kernels.parallel import run_ranges
 from .ruleset import (
     F_CONSECUTIVE,
     F_CONTINUOUS,
@@ -80,7 +81,7 @@ EPS = 1e-6
 _ONE = np.ones(1, dtype=np.bool_)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _emit(out_i, out_f, n, count_only, rule, day, clock, a, b, sub, measured, limit):
     """Write one record at row ``n`` (unless only counting); return ``n + 1``."""
     if not count_only:
@@ -686,7 +687,7 @@ def check_line(
     size = max(nd, 1)
     bufs = (np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64))
     out = (out_i, out_f)
-    n = 0
+    n = np.int64(0)  # not the literal 0: the family kernels compile once, for int64
     for r in range(r_int.shape[0]):
         if stop_at_first and count_only and n > 0:
             return n
@@ -723,8 +724,10 @@ def check_line(
     return n
 
 
-@njit(cache=True, parallel=True)
-def run_lines(
+@njit(cache=True, nogil=True)
+def check_range(
+    lo,
+    hi,
     start,
     length,
     kind,
@@ -740,9 +743,56 @@ def run_lines(
     lines,
     rec_offsets,
     count_only,
-    stop_at_first=False,
+    stop_at_first,
+    counts,
+    out_i,
+    out_f,
 ):
-    """Check the given lines in parallel: count their violations or write their records.
+    """Check lines ``lines[lo:hi]`` (one thread of :func:`run_lines`)."""
+    for j in range(lo, hi):
+        i = lines[j]
+        a = offsets[i]
+        b = offsets[i + 1]
+        r0 = 0 if count_only else rec_offsets[j]
+        r1 = 0 if count_only else rec_offsets[j + 1]
+        counts[j] = check_line(
+            start[a:b],
+            length[a:b],
+            kind[a:b],
+            work[a:b],
+            expw[a:b],
+            weeks,
+            pattern[i],
+            ltft[i],
+            defs,
+            r_int,
+            r_f,
+            out_i[r0:r1],
+            out_f[r0:r1],
+            count_only,
+            stop_at_first,
+        )
+
+
+def run_lines(
+    start: np.ndarray,
+    length: np.ndarray,
+    kind: np.ndarray,
+    work: np.ndarray,
+    expw: np.ndarray,
+    offsets: np.ndarray,
+    weeks: int,
+    pattern: np.ndarray,
+    ltft: np.ndarray,
+    defs: np.ndarray,
+    r_int: np.ndarray,
+    r_f: np.ndarray,
+    lines: np.ndarray,
+    rec_offsets: np.ndarray,
+    count_only: bool,
+    stop_at_first: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check the given lines on several threads: count their violations or write their records.
 
     Parameters
     ----------
@@ -770,31 +820,16 @@ def run_lines(
     rec_int, rec_f : ndarray
         The records (empty when counting).
     """
-    total = 0 if count_only else rec_offsets[-1]
+    total = 0 if count_only else int(rec_offsets[-1])
     out_i = np.empty((total, N_REC_INT), dtype=np.int64)
     out_f = np.empty((total, N_REC_FLOAT), dtype=np.float64)
     counts = np.zeros(lines.shape[0], dtype=np.int64)
-    for j in prange(lines.shape[0]):
-        i = lines[j]
-        a = offsets[i]
-        b = offsets[i + 1]
-        lo = 0 if count_only else rec_offsets[j]
-        hi = 0 if count_only else rec_offsets[j + 1]
-        counts[j] = check_line(
-            start[a:b],
-            length[a:b],
-            kind[a:b],
-            work[a:b],
-            expw[a:b],
-            weeks,
-            pattern[i],
-            ltft[i],
-            defs,
-            r_int,
-            r_f,
-            out_i[lo:hi],
-            out_f[lo:hi],
-            count_only,
-            stop_at_first,
-        )
+    sizes = offsets[lines + 1] - offsets[lines]
+    work_offsets = np.zeros(lines.shape[0] + 1, dtype=np.int64)
+    np.cumsum(sizes, out=work_offsets[1:])
+    run_ranges(
+        check_range, work_offsets, start, length, kind, work, expw, offsets, int(weeks), pattern,
+        ltft, defs, r_int, r_f, lines, rec_offsets, bool(count_only), bool(stop_at_first),
+        counts, out_i, out_f,
+    )  # fmt: skip
     return counts, out_i, out_f
