@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from simulator.model import DAY_NAMES, GRADES
+from simulator.model import DAY_NAMES, GRADES, brief
 
 #: Tier of each grade when the problem has no ``[tiers]`` table.
 DEFAULT_TIER_GRADES = {"junior": ("F1", "F2", "CT"), "registrar": ("ST",)}
@@ -160,7 +160,7 @@ def _table(value: object, keys: tuple[str, ...], file: str, key: str) -> Mapping
     if value is True:
         return {}
     if not isinstance(value, Mapping):
-        raise _error(f"expected a table ({', '.join(keys)}) or true, got {value!r}", file, key)
+        raise _error(f"expected a table ({', '.join(keys)}) or true, got {brief(value)}", file, key)
     _check_keys(value, keys, file=file, field=key)
     return value
 
@@ -197,7 +197,7 @@ def _weekend_unit(value: object, codes: tuple[str, ...], file: str) -> WeekendUn
     weekdays = []
     for d in days:
         if not isinstance(d, str) or d.strip().lower()[:3] not in names:
-            raise _error(f"unknown weekday {d!r}", file, f"{key}.days")
+            raise _error(f"unknown weekday {brief(d)}", file, f"{key}.days")
         weekdays.append(names.index(d.strip().lower()[:3]))
     weekdays = sorted(set(weekdays))
     if any(b - a != 1 for a, b in zip(weekdays, weekdays[1:], strict=False)):
@@ -208,7 +208,7 @@ def _weekend_unit(value: object, codes: tuple[str, ...], file: str) -> WeekendUn
             raise _error("expected a list of shift codes", file, f"{key}.shifts")
         for c in shifts:
             if c not in codes:
-                raise _error(f"unknown shift code {c!r}", file, f"{key}.shifts")
+                raise _error(f"unknown shift code {brief(c)}", file, f"{key}.shifts")
         shifts = tuple(shifts)
     return WeekendUnit(tuple(weekdays), shifts, _weight(t, file, key))
 
@@ -306,7 +306,9 @@ def parse_tiers(value: object, file: str) -> Tiers:
         grades[name] = tuple(gs)
     for name, t in value.items():
         fs = t.get("fills", [])
-        if not isinstance(fs, list) or not all(f in grades and f != name for f in fs):
+        if not isinstance(fs, list) or not all(
+            isinstance(f, str) and f in grades and f != name for f in fs
+        ):
             raise _error(
                 f"expected a list of other tiers ({', '.join(grades)})", file, f"tiers.{name}.fills"
             )

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from simulator.model import DAY_NAMES
 
-from .model import Guard, build_model
+from .model import BuildTimeout, Guard, build_model
 from .precheck import Finding, count_phrase, day_ranges, group_days
 from .problem import Problem
 
@@ -177,10 +177,13 @@ def explain_infeasible(
     Returns
     -------
     Conflict or None
-        ``None`` when the switched model is not proved infeasible in time.
+        ``None`` when the switched model is not built and proved infeasible in time.
     """
     deadline = time.monotonic() + time_limit_s
-    m = build_model(problem, objective=objective, diagnose=True)
+    try:
+        m = build_model(problem, objective=objective, diagnose=True, deadline=deadline)
+    except BuildTimeout:
+        return None
     by_index = {g.literal.index: g for g in m.guards.values()}
     lits = [g.literal for g in m.guards.values()]
     status, core = _solve(m.model, lits, deadline - time.monotonic(), seed)

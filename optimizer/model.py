@@ -20,6 +20,7 @@ target, fixed assignment and leave day is switched by its own enforcement litera
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,7 +29,7 @@ from ortools.sat.python import cp_model
 
 from simulator.compile import compile_rota
 from simulator.contracts import ContractParams, load_params, price
-from simulator.contracts.wales2026 import pay_points
+from simulator.contracts.wales2026 import pay_points, premium_not_set
 from simulator.definitions import Definitions, load_definitions
 from simulator.kernels.metrics import M
 from simulator.metrics import compute_metrics_array
@@ -48,6 +49,10 @@ from .problem import (
 PENCE_PER_GBP = 100
 #: Denominator of fractional pence-per-minute rates (overtime), so they stay exact.
 _DEN = 1000
+
+
+class BuildTimeout(Exception):
+    """Building the model ran past its deadline (the caller's time limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +176,9 @@ class RotaModel:
         Doctors whose rule constraints are built: every doctor but the later members
         of a rolling group, whose lines are rotations of the first member's by whole
         weeks (the rules wrap around the cycle, so they hold for every rotation).
+    deadline
+        :func:`time.monotonic` time by which the model must be built (``None``: no
+        limit); :meth:`check_time` raises :class:`BuildTimeout` after it.
     """
 
     problem: Problem
@@ -195,9 +203,19 @@ class RotaModel:
     shortfall: list[tuple[int, cp_model.IntVar]] = field(default_factory=list)
     shortfall_max: dict[int, int] = field(default_factory=dict)
     rule_doctors: list[int] = field(default_factory=list)
+    deadline: float | None = None
     _day_any: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _weekend_flags: dict[tuple[int, str], list] = field(default_factory=dict)
     _by_day: list = field(default_factory=list)
+
+    def check_time(self) -> None:
+        """Raise :class:`BuildTimeout` when the build has run past :attr:`deadline`.
+
+        Called between the build's steps and once per doctor in each constraint
+        family, so a large problem stops within a fraction of a second of the limit.
+        """
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise BuildTimeout("the model was not built within the time limit")
 
     # -------------------------------------------------------------- geometry helpers
 
@@ -437,12 +455,27 @@ def placement_values(
     }
 
 
-def premium_gbp(doctor: Doctor, params: ContractParams) -> float:
-    """Full-time 2026 premium of the doctor's specialty, GBP/year (0 for none)."""
+def premium_gbp(doctor: Doctor, params: ContractParams, *, file: str | None = None) -> float:
+    """Full-time 2026 premium of the doctor's specialty, GBP/year (0 for none).
+
+    Raises
+    ------
+    ProblemError
+        A GP or OMFS doctor while the premium has no value (naming ``file``, the
+        doctor, and the ``--set`` that gives it).
+    """
     for prefix in ("gp", "omfs"):
         names = {s.strip().casefold() for s in params[f"{prefix}_specialties"]}
         if doctor.specialty.strip().casefold() in names:
-            return float(params[f"{prefix}_premium_gbp"])
+            key = f"{prefix}_premium_gbp"
+            if params.get(key) is None:
+                raise ProblemError(
+                    premium_not_set(params.contract, key, doctor.specialty),
+                    file=file,
+                    doctor=doctor.id,
+                    field="specialty",
+                )
+            return float(params[key])
     return 0.0
 
 
@@ -558,6 +591,7 @@ def build_model(
     elastic: bool = False,
     ruleset: RuleSet | None = None,
     pay_params: ContractParams | None = None,
+    deadline: float | None = None,
 ) -> RotaModel:
     """Build the CP-SAT model of a problem.
 
@@ -576,10 +610,18 @@ def build_model(
     ruleset, pay_params
         Rule set and 2026 pay parameters (default: the problem's rule set with its
         overrides, and the bundled parameters of its pay year).
+    deadline
+        :func:`time.monotonic` time by which the model must be built (``None``: no
+        limit).
 
     Returns
     -------
     RotaModel
+
+    Raises
+    ------
+    BuildTimeout
+        The deadline passed before the model was built.
     """
     from .constraints import (
         FAMILY_BUILDERS,
@@ -599,6 +641,8 @@ def build_model(
     if ruleset is None:
         ruleset = load_ruleset(problem.rules, overrides=dict(problem.rule_overrides) or None)
     pay_params = pay_params or load_params("wales-2026", problem.pay_year)
+    for doctor in problem.doctors:  # a premium without a value: say so before pricing
+        premium_gbp(doctor, pay_params, file=problem.source)
     for rule in ruleset.rules:
         if rule.family not in FAMILY_BUILDERS:
             raise UserError(
@@ -615,21 +659,25 @@ def build_model(
         placements=_placements(problem),
         diagnose=diagnose,
         elastic=elastic,
+        deadline=deadline,
     )
     _add_duty_vars(m, objective)
     _check_fixed(problem, m)
 
-    add_day_structure(m)
-    add_cover(m)
-    add_doctor_limits(m)
+    for step in (add_day_structure, add_cover, add_doctor_limits):
+        m.check_time()
+        step(m)
     for rule in ruleset.rules:
+        m.check_time()
         m.penalties.update(FAMILY_BUILDERS[rule.family](m, rule))
     for builder in (add_weekend_unit, add_night_blocks, add_no_consecutive_weekends):
+        m.check_time()
         m.penalties.update(builder(m))
     m.penalties.update(add_requests(m))
 
     cache: dict[tuple, dict[str, np.ndarray]] = {}
     for i, doctor in enumerate(problem.doctors):
+        m.check_time()
         key = (doctor.grade, doctor.years, doctor.ltft)
         if key not in cache:
             cache[key] = placement_values(problem, m.placements, doctor, pay_params)

@@ -15,15 +15,19 @@ import datetime as dt
 import functools
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from simulator import limits
 from simulator.io import read_rota
 from simulator.io.common import check_keys as _rota_check_keys
+from simulator.io.common import parse_toml, read_text
+from simulator.io.safety import PathOutsideError, reference_path, short
 from simulator.io.toml_rota import parse_shift_table
-from simulator.model import DAY_NAMES, GRADES, RotaError, ShiftType, UserError
+from simulator.limits import Limit
+from simulator.model import DAY_NAMES, GRADES, RotaError, ShiftType, UserError, brief
 from simulator.rules import RULESETS
 
 from .design import (
@@ -118,11 +122,11 @@ class ProblemError(UserError):
         if self.file is not None:
             parts.append(self.file)
         if self.doctor is not None:
-            parts.append(f"doctor {self.doctor!r}")
+            parts.append(f"doctor {brief(self.doctor, 60)}")
         if self.day is not None:
             parts.append(day_name(self.day))
         if self.field is not None:
-            parts.append(f"field {self.field!r}")
+            parts.append(f"field {brief(self.field, 80)}")
         where = ", ".join(parts)
         text = f"{where}: {self.message}" if where else self.message
         return " ".join(text.split())
@@ -347,13 +351,18 @@ class Problem:
         for doc in self.doctors:
             if doc.id == doctor_id:
                 return doc
-        raise ProblemError(f"unknown doctor {doctor_id!r}", file=self.source)
+        raise ProblemError(f"unknown doctor {brief(doctor_id)}", file=self.source)
 
 
 # ----------------------------------------------------------------------------- parsing
 
 
-_DAY_RE = re.compile(r"^\s*(?:wk\s*(\d+)\s+([A-Za-z]{3})|([A-Za-z]{3})\s+wk\s*(\d+))\s*$", re.I)
+_DAY_RE = re.compile(
+    r"^\s*(?:wk\s*([0-9]{1,6})\s+([A-Za-z]{3})|([A-Za-z]{3})\s+wk\s*([0-9]{1,6}))\s*$",
+    re.I | re.ASCII,
+)
+#: A day number: ASCII digits (``str.isdigit`` also accepts ``'２'`` and ``'²'``).
+_DAY_NUMBER = re.compile(r"-?[0-9]{1,9}", re.ASCII)
 
 
 def parse_day(value: object, weeks: int, start: dt.date | None, **where) -> int:
@@ -376,32 +385,40 @@ def parse_day(value: object, weeks: int, start: dt.date | None, **where) -> int:
         day = (value - start).days
     elif isinstance(value, str):
         text = value.strip()
-        if text.lstrip("-").isdigit():
+        if _DAY_NUMBER.fullmatch(text):
             day = int(text)
         else:
             m = _DAY_RE.match(text)
             if m is None:
-                try:
-                    date = dt.date.fromisoformat(text)
-                except ValueError:
-                    date = None
+                date = _iso_date(text)
                 if date is None:
                     raise ProblemError(
-                        f"malformed day {value!r}: use a day number, 'Sat wk2' or a date", **where
+                        f"malformed day {brief(value)}: use a day number, 'Sat wk2' or a date",
+                        **where,
                     )
                 return parse_day(date, weeks, start, **where)
             week = int(m.group(1) or m.group(4))
             name = (m.group(2) or m.group(3)).capitalize()
             if name not in DAY_NAMES:
-                raise ProblemError(f"unknown weekday {name!r} in {value!r}", **where)
+                raise ProblemError(f"unknown weekday {brief(name)} in {brief(value)}", **where)
             if not 1 <= week <= weeks:
                 raise ProblemError(f"week {week} is outside the {weeks}-week cycle", **where)
             day = 7 * (week - 1) + DAY_NAMES.index(name)
     if day is None:
-        raise ProblemError(f"malformed day {value!r}", **where)
+        raise ProblemError(f"malformed day {brief(value)}", **where)
     if not 0 <= day < n_days:
-        raise ProblemError(f"day {value!r} is outside the {weeks}-week cycle", **where)
+        raise ProblemError(f"day {brief(value)} is outside the {weeks}-week cycle", **where)
     return day
+
+
+def _iso_date(text: str) -> dt.date | None:
+    """A date written ``YYYY-MM-DD`` in ASCII digits, else ``None``."""
+    if not text.isascii():
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def parse_days(value: object, weeks: int, start: dt.date | None, **where) -> list[int]:
@@ -414,7 +431,7 @@ def parse_days(value: object, weeks: int, start: dt.date | None, **where) -> lis
             lo = parse_day(lo_text, weeks, start, **where)
             hi = parse_day(hi_text, weeks, start, **where)
             if hi < lo:
-                raise ProblemError(f"range {item!r} ends before it starts", **where)
+                raise ProblemError(f"range {brief(item)} ends before it starts", **where)
             out.extend(range(lo, hi + 1))
         else:
             out.append(parse_day(item, weeks, start, **where))
@@ -431,14 +448,23 @@ def _check_keys(table: Mapping, allowed: Sequence[str], **where) -> None:
 
 
 def _number(value: object, **where) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ProblemError(f"expected a number, got {value!r}", **where)
+    """A finite number (not a boolean) of at most ``ROTA_MAX_AMOUNT`` in size."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ProblemError(f"expected a number, got {brief(value)}", **where)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ProblemError(f"expected a finite number, got {brief(value)}", **where)
+    message = limits.AMOUNT_GBP.exceeded(value, where.get("field") or "value", magnitude=True)
+    if message is not None:
+        raise ProblemError(message, **where)
     return float(value)
 
 
-def _count(value: object, **where) -> int:
+def _count(value: object, *, limit: Limit = limits.COUNT, **where) -> int:
+    """A whole number >= 0 (not a boolean) within ``limit`` (default ``ROTA_MAX_COUNT``)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ProblemError(f"expected a whole number >= 0, got {value!r}", **where)
+        raise ProblemError(f"expected a whole number >= 0, got {brief(value)}", **where)
+    if (message := limit.exceeded(value, where.get("field") or "value")) is not None:
+        raise ProblemError(message, **where)
     return value
 
 
@@ -453,7 +479,7 @@ def _requirement_spec(value: object, tiers: Sequence[str] = (), **where) -> dict
         return {"min": n, "max": n}
     if not isinstance(value, Mapping):
         raise ProblemError(
-            f"expected a number of doctors or {{ min, max, target, weight }}, got {value!r}",
+            f"expected a number of doctors or {{ min, max, target, weight }}, got {brief(value)}",
             **where,
         )
     _check_keys(value, (*REQUIREMENT_KEYS, *tiers), **where)
@@ -499,7 +525,7 @@ def _parse_cover(
     for code, table in data.items():
         where = {"file": file, "field": f"cover.{code}"}
         if code not in shifts:
-            raise ProblemError(f"unknown shift code {code!r}", **where)
+            raise ProblemError(f"unknown shift code {brief(code)}", **where)
         if not isinstance(table, Mapping):
             raise ProblemError("expected a table of scopes (all, weekdays, mon, except…)", **where)
         _check_keys(table, COVER_SCOPES, **where)
@@ -553,31 +579,90 @@ def _parse_cover(
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class References:
+    """Where a problem's ``reference_rota`` files come from, and how they are priced.
+
+    Attributes
+    ----------
+    base
+        Folder of the problem file: relative paths are resolved against it.
+    allow_outside
+        Accept files outside it (``--allow-outside``); by default a path that leaves
+        it (after resolving links and ``..``) is refused. Problems bundled in
+        ``simulator/examples`` may name any file of the bundled examples.
+    pay_overrides
+        ``(("CONTRACT.KEY", value), ...)`` applied to the contract parameters that
+        price the reference lines (``--set``).
+    """
+
+    base: Path
+    allow_outside: bool = False
+    pay_overrides: tuple[tuple[str, Any], ...] = ()
+
+    def path(self, name: str, **where: Any) -> Path:
+        """The file ``name`` names; ProblemError (located by ``where``) when refused."""
+        if "\x00" in name or len(name) > 1000:  # the OS refuses it (ValueError, ENAMETOOLONG)
+            raise ProblemError(f"{brief(name)} is not a file name", **where)
+        try:
+            return reference_path(
+                name, self.base, allow_outside=self.allow_outside, what="the problem's folder"
+            )
+        except PathOutsideError as exc:
+            raise ProblemError(exc.message, **where) from None
+
+
 @functools.lru_cache(maxsize=8)
-def _priced_rota(path: str, pay_year: str, mtime_ns: int):
-    """A reference rota read and priced under both contracts (cached per file version)."""
+def _reference_rota(path: str, mtime_ns: int):
+    """A reference rota as read (cached per file version)."""
+    return read_rota(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _priced_rota(path: str, pay_year: str, mtime_ns: int, overrides: tuple = ()):
+    """A reference rota priced under both contracts (cached per file version)."""
     from simulator.compile import compile_rota
-    from simulator.contracts import price
+    from simulator.contracts import load_all_params, price
 
-    rota = read_rota(path)
-    compiled = compile_rota(rota)
-    return rota, price(compiled, "nhs-2002", pay_year), price(compiled, "wales-2026", pay_year)
+    params = load_all_params(pay_year, (), dict(overrides))
+    compiled = compile_rota(_reference_rota(path, mtime_ns))
+    return (
+        price(compiled, "nhs-2002", params=params["nhs-2002"]),
+        price(compiled, "wales-2026", params=params["wales-2026"]),
+    )
 
 
-def _reference_from_rota(path: Path, line_id: str, pay_year: str, weeks: int, **where):
-    """2002 pay (GBP/year), band, day cells and 2026 pay (GBP/year) of a rota line."""
+def _reference_from_rota(
+    path: Path, line_id: str, pay_year: str, weeks: int, refs: References, **where
+):
+    """2002 pay (GBP/year), band, day cells and 2026 pay (GBP/year) of a rota line.
+
+    A file that is not a rota is named with at most 40 characters of the reason, so
+    an error never echoes much of an arbitrary file.
+    """
     try:
-        rota, table, new = _priced_rota(str(path), pay_year, path.stat().st_mtime_ns)
+        mtime_ns = path.stat().st_mtime_ns
+        rota = _reference_rota(str(path), mtime_ns)
     except OSError:
-        raise ProblemError(f"reference rota {path.name}: no such file", **where) from None
+        name = short(path.name, 60)
+        raise ProblemError(f"reference rota {name}: no such file", **where) from None
     except RotaError as exc:
-        raise ProblemError(f"reference rota: {exc}", **where) from None
+        raise ProblemError(
+            f"reference rota {short(path.name, 60)}: not a readable rota file "
+            f"({short(exc.message)})",
+            **where,
+        ) from None
     ids = [line.id for line in rota.lines]
     if line_id not in ids:
         raise ProblemError(
-            f"reference rota {path.name} has no line {line_id!r} (lines: {', '.join(ids)})",
+            f"reference rota {short(path.name, 60)} has no line {short(line_id)!r} "
+            f"(lines: {short(', '.join(ids), 200)})",
             **where,
         )
+    try:
+        table, new = _priced_rota(str(path), pay_year, mtime_ns, refs.pay_overrides)
+    except RotaError as exc:
+        raise ProblemError(f"reference rota {exc.located(file=str(path))}", **where) from None
     line = rota.lines[ids.index(line_id)]
     days = line.days if rota.weeks == weeks else None
     return (
@@ -595,7 +680,7 @@ def _parse_doctor(
     pay_year: str,
     weeks: int,
     file: str,
-    base: Path,
+    refs: References,
     tiers: Tiers | None = None,
     default_rota: str | None = None,
 ) -> Doctor:
@@ -611,12 +696,12 @@ def _parse_doctor(
     grade = entry.get("grade")
     if grade not in GRADES:
         raise ProblemError(
-            f"grade must be one of {', '.join(GRADES)}, got {grade!r}", field="grade", **where
+            f"grade must be one of {', '.join(GRADES)}, got {brief(grade)}", field="grade", **where
         )
-    years = _count(entry.get("years", 0), field="years", **where)
+    years = _count(entry.get("years", 0), field="years", limit=limits.YEARS_OF_SERVICE, **where)
     ltft = entry.get("ltft", False)
     if not isinstance(ltft, bool):
-        raise ProblemError(f"expected true or false, got {ltft!r}", field="ltft", **where)
+        raise ProblemError(f"expected true or false, got {brief(ltft)}", field="ltft", **where)
     specialty = entry.get("specialty", "general")
     if not isinstance(specialty, str):
         raise ProblemError("expected text", field="specialty", **where)
@@ -632,12 +717,12 @@ def _parse_doctor(
             raise ProblemError("expected a list of shift codes", field="shifts", **where)
         for code in allowed:
             if code not in shifts:
-                raise ProblemError(f"unknown shift code {code!r}", field="shifts", **where)
+                raise ProblemError(f"unknown shift code {brief(code)}", field="shifts", **where)
         allowed = tuple(allowed)
     tier = entry.get("tier", tiers.of_grade(grade) or "")
     if tier and tier not in tiers.names:
         raise ProblemError(
-            f"unknown tier {tier!r}: expected one of {', '.join(tiers.names)}",
+            f"unknown tier {brief(tier)}: expected one of {', '.join(tiers.names)}",
             field="tier",
             **where,
         )
@@ -645,7 +730,7 @@ def _parse_doctor(
     ref_rota = entry.get("reference_rota")
     ref_line = entry.get("reference_line")
     if ref is None and ref_rota is None and ref_line is None and default_rota is not None:
-        ref_rota, ref_line = _default_reference(base, default_rota, doc_id)
+        ref_rota, ref_line = _default_reference(refs, default_rota, doc_id)
     source, band, days, current = "", None, None, None
     if ref is not None and (ref_rota is not None or ref_line is not None):
         raise ProblemError(
@@ -665,10 +750,9 @@ def _parse_doctor(
                 field="reference_rota",
                 **where,
             )
-        path = Path(ref_rota)
-        path = path if path.is_absolute() else base / path
+        path = refs.path(ref_rota, field="reference_rota", **where)
         ref, band, days, current = _reference_from_rota(
-            path, str(ref_line), pay_year, weeks, field="reference_rota", **where
+            path, str(ref_line), pay_year, weeks, refs, field="reference_rota", **where
         )
         source = f"rota {path.name} line {ref_line}"
     return Doctor(
@@ -695,12 +779,12 @@ def _parse_doctor(
     )
 
 
-def _default_reference(base: Path, rota: str, doc_id: str) -> tuple[str | None, str | None]:
+def _default_reference(refs: References, rota: str, doc_id: str) -> tuple[str | None, str | None]:
     """``(rota, line)`` of the problem's ``reference_rota`` when it has a line ``doc_id``."""
-    path = Path(rota) if Path(rota).is_absolute() else base / rota
     try:
-        ids = {line.id for line in read_rota(path).lines}
-    except (OSError, RotaError):
+        path = refs.path(rota)
+        ids = {line.id for line in _reference_rota(str(path), path.stat().st_mtime_ns).lines}
+    except (OSError, RotaError, ProblemError):
         return rota, doc_id  # read again by the caller, which names the error
     return (rota, doc_id) if doc_id in ids else (None, None)
 
@@ -712,7 +796,14 @@ def _entries(data: Mapping, key: str, file: str) -> list[Mapping]:
     return entries
 
 
-def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | None = None):
+def problem_from_mapping(
+    data: Mapping,
+    *,
+    file: str = "<memory>",
+    base: Path | None = None,
+    allow_outside: bool = False,
+    pay_overrides: Mapping[str, Any] | None = None,
+):
     """Build a :class:`Problem` from parsed TOML.
 
     Parameters
@@ -722,9 +813,16 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
     file
         Name used in error messages.
     base
-        Folder against which relative ``reference_rota`` paths are resolved.
+        Folder against which relative ``reference_rota`` paths are resolved (default
+        the working folder); a path leaving it is refused.
+    allow_outside
+        Accept ``reference_rota`` files outside ``base`` (``--allow-outside``).
+    pay_overrides
+        ``{"CONTRACT.KEY": value}`` for pricing the reference rotas (``--set``).
     """
-    base = base or Path.cwd()
+    refs = References(
+        Path(base or Path.cwd()), allow_outside, tuple(sorted((pay_overrides or {}).items()))
+    )
     _check_keys(data, PROBLEM_KEYS, file=file)
     if "weeks" not in data:
         raise ProblemError(
@@ -732,25 +830,19 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
         )
     weeks = data["weeks"]
     if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
-        raise ProblemError(f"expected a whole number >= 1, got {weeks!r}", file=file, field="weeks")
-    start = data.get("start")
-    if start is not None:
-        if isinstance(start, str):
-            try:
-                start = dt.date.fromisoformat(start)
-            except ValueError:
-                start = None
-        if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
-            raise ProblemError("expected a date like 2026-08-03", file=file, field="start")
-        if start.weekday() != 0:
-            raise ProblemError(f"{start} is not a Monday", file=file, field="start")
+        raise ProblemError(
+            f"expected a whole number >= 1, got {brief(weeks)}", file=file, field="weeks"
+        )
+    if (message := limits.PROBLEM_WEEKS.exceeded(weeks, "weeks")) is not None:
+        raise ProblemError(message, file=file, field="weeks")
+    start = _problem_start(data.get("start"), weeks, file)
     name = data.get("name", Path(file).stem)
     if not isinstance(name, str):
         raise ProblemError("expected text", file=file, field="name")
     rules = data.get("rules", "wales-2026")
-    if rules not in RULESETS:
+    if not isinstance(rules, str) or rules not in RULESETS:
         raise ProblemError(
-            f"unknown rule set {rules!r}: expected one of {', '.join(RULESETS)}",
+            f"unknown rule set {brief(rules)}: expected one of {', '.join(RULESETS)}",
             file=file,
             field="rules",
         )
@@ -769,10 +861,18 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
     pay_year = data.get("pay_year", "2026/27")
     if not isinstance(pay_year, str):
         raise ProblemError('expected text like "2026/27"', file=file, field="pay_year")
+    from simulator.contracts.params import PAY_YEARS
+
+    if pay_year not in PAY_YEARS:
+        raise ProblemError(
+            f"unknown pay year {brief(pay_year)}: expected one of {', '.join(PAY_YEARS)}",
+            file=file,
+            field="pay_year",
+        )
     objective = data.get("objective", "pay-loss")
     if objective not in OBJECTIVES:
         raise ProblemError(
-            f"unknown objective {objective!r}: expected one of {', '.join(OBJECTIVES)}",
+            f"unknown objective {brief(objective)}: expected one of {', '.join(OBJECTIVES)}",
             file=file,
             field="objective",
         )
@@ -792,10 +892,10 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
             not isinstance(pair, list)
             or len(pair) != 2
             or pair[0] == pair[1]
-            or any(c not in shifts for c in pair)
+            or any(not isinstance(c, str) or c not in shifts for c in pair)
         ):
             raise ProblemError(
-                f"expected a pair of two different shift codes, got {pair!r}",
+                f"expected a pair of two different shift codes, got {brief(pair)}",
                 file=file,
                 field="combinable",
             )
@@ -815,16 +915,19 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
     default_rota = data.get("reference_rota")
     if default_rota is not None and not isinstance(default_rota, str):
         raise ProblemError("expected a rota file name", file=file, field="reference_rota")
+    if default_rota is not None:
+        refs.path(default_rota, file=file, field="reference_rota")
 
+    _check_doctor_days(data, weeks, file)
     doctors = []
     for j, entry in enumerate(_entries(data, "doctors", file)):
         doctors.append(
-            _parse_doctor(entry, j, shifts, pay_year, weeks, file, base, tiers, default_rota)
+            _parse_doctor(entry, j, shifts, pay_year, weeks, file, refs, tiers, default_rota)
         )
     rolling = []
     for j, entry in enumerate(_entries(data, "rolling", file)):
         group, members = _parse_rolling(
-            entry, j, shifts, pay_year, weeks, file, base, tiers, default_rota
+            entry, j, shifts, pay_year, weeks, file, refs, tiers, default_rota
         )
         rolling.append(group)
         doctors.extend(members)
@@ -839,7 +942,7 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
     def doctor_of(entry: Mapping, key: str) -> str:
         doc = entry.get("doctor")
         if str(doc) not in ids:
-            raise ProblemError(f"unknown doctor {doc!r}", file=file, field=f"{key}.doctor")
+            raise ProblemError(f"unknown doctor {brief(doc)}", file=file, field=f"{key}.doctor")
         return str(doc)
 
     fixed: list[Fixed] = []
@@ -848,9 +951,11 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
         where = {"file": file, "doctor": doc}
         _check_keys(entry, FIXED_KEYS, **where)
         code = entry.get("shift")
-        if code != "-" and code not in shifts:
+        if not isinstance(code, str) or (code != "-" and code not in shifts):
             raise ProblemError(
-                f"unknown shift code {code!r} ('-' fixes a day off)", field="fixed.shift", **where
+                f"unknown shift code {brief(code)} ('-' fixes a day off)",
+                field="fixed.shift",
+                **where,
             )
         if "days" not in entry:
             raise ProblemError("missing 'days'", field="fixed.days", **where)
@@ -872,8 +977,8 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
         where = {"file": file, "doctor": doc}
         _check_keys(entry, REQUEST_KEYS, **where)
         code = entry.get("shift")
-        if code is not None and code not in shifts:
-            raise ProblemError(f"unknown shift code {code!r}", field="requests.shift", **where)
+        if code is not None and (not isinstance(code, str) or code not in shifts):
+            raise ProblemError(f"unknown shift code {brief(code)}", field="requests.shift", **where)
         prefer = entry.get("prefer", False)
         if not isinstance(prefer, bool):
             raise ProblemError("expected true or false", field="requests.prefer", **where)
@@ -910,6 +1015,30 @@ def problem_from_mapping(data: Mapping, *, file: str = "<memory>", base: Path | 
     )
 
 
+def _problem_start(value: object, weeks: int, file: str) -> dt.date | None:
+    """The ``start`` date: a Monday whose cycle stays within the calendar range."""
+    if value is None:
+        return None
+    start = _iso_date(value.strip()) if isinstance(value, str) else value
+    if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
+        raise ProblemError("expected a date like 2026-08-03", file=file, field="start")
+    if start.weekday() != 0:
+        raise ProblemError(f"{start} is not a Monday", file=file, field="start")
+    if (message := limits.date_range_error(start, 7 * weeks)) is not None:
+        raise ProblemError(message, file=file, field="start")
+    return start
+
+
+def _check_doctor_days(data: Mapping, weeks: int, file: str) -> None:
+    """Refuse a problem of more than ``ROTA_MAX_PROBLEM_DOCTOR_DAYS`` before reading doctors."""
+    doctors = len(_entries(data, "doctors", file)) + weeks * len(_entries(data, "rolling", file))
+    message = limits.PROBLEM_DOCTOR_DAYS.exceeded(doctors * 7 * weeks, "doctors x days")
+    if message is not None:
+        raise ProblemError(
+            f"{doctors} doctors over {7 * weeks} days: {message}", file=file, field="doctors"
+        )
+
+
 def _full_time_band(doc: Doctor, design: Design) -> Doctor:
     """A full-time doctor's hours bounds tightened to ``design.full_time_hours``."""
     band = design.full_time_hours
@@ -930,7 +1059,7 @@ def _parse_rolling(
     pay_year: str,
     weeks: int,
     file: str,
-    base: Path,
+    refs: References,
     tiers: Tiers,
     default_rota: str | None,
 ) -> tuple[RollingGroup, list[Doctor]]:
@@ -948,25 +1077,34 @@ def _parse_rolling(
         if "reference_line" in shared:
             item["reference_line"] = f"{shared['reference_line']}-{k + 1}"
         members.append(
-            _parse_doctor(item, j, shifts, pay_year, weeks, file, base, tiers, default_rota)
+            _parse_doctor(item, j, shifts, pay_year, weeks, file, refs, tiers, default_rota)
         )
     return RollingGroup(gid, tuple(member_ids)), members
 
 
 def parse_toml_text(text: str, *, file: str = "<text>") -> dict:
-    """Parse TOML text; syntax errors become one-line ProblemErrors."""
+    """Parse TOML text; syntax errors and too deep nesting become one-line ProblemErrors."""
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProblemError(f"not valid TOML: {exc}", file=file) from None
+        return parse_toml(text, file=file)
+    except RotaError as exc:
+        raise ProblemError(exc.message, file=file) from None
 
 
-def problem_from_toml_text(text: str, *, file: str = "<text>", base: Path | None = None):
+def problem_from_toml_text(
+    text: str, *, file: str = "<text>", base: Path | None = None, allow_outside: bool = False
+):
     """Build a :class:`Problem` from TOML text (tests, generated problems)."""
-    return problem_from_mapping(parse_toml_text(text, file=file), file=file, base=base)
+    return problem_from_mapping(
+        parse_toml_text(text, file=file), file=file, base=base, allow_outside=allow_outside
+    )
 
 
-def read_problem(path: str | Path) -> Problem:
+def read_problem(
+    path: str | Path,
+    *,
+    allow_outside: bool = False,
+    pay_overrides: Mapping[str, Any] | None = None,
+) -> Problem:
     """Read a problem file.
 
     Parameters
@@ -975,6 +1113,11 @@ def read_problem(path: str | Path) -> Problem:
         The TOML file, or an ``.xlsx`` workbook (see ``optimizer.problem_sheets``);
         relative ``reference_rota`` paths and CSV tables (``doctors = "doctors.csv"``)
         are resolved against its folder.
+    allow_outside
+        Accept ``reference_rota`` files outside the problem file's folder (refused by
+        default; CSV tables must always lie inside it).
+    pay_overrides
+        ``{"CONTRACT.KEY": value}`` for pricing the reference rotas (``--set``).
 
     Raises
     ------
@@ -984,13 +1127,12 @@ def read_problem(path: str | Path) -> Problem:
     from .problem_sheets import expand_table_files, read_workbook_problem
 
     path = Path(path)
+    options = {"allow_outside": allow_outside, "pay_overrides": pay_overrides}
     if path.suffix.lower() == ".xlsx":
-        return read_workbook_problem(path)
+        return read_workbook_problem(path, **options)
     try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise ProblemError("no such file", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemError(f"cannot read file: {exc}", file=str(path)) from None
+        text = read_text(path)
+    except RotaError as exc:
+        raise ProblemError(exc.message, file=str(path)) from None
     data = expand_table_files(parse_toml_text(text, file=str(path)), path.parent, str(path))
-    return problem_from_mapping(data, file=str(path), base=path.parent)
+    return problem_from_mapping(data, file=str(path), base=path.parent, **options)

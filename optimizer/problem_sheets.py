@@ -21,12 +21,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from simulator.model import DAY_NAMES
+from simulator import limits
+from simulator.io.common import read_bytes
+from simulator.io.safety import escape_cell, unescape_cell, write_sheet_rows
+from simulator.io.workbook import open_workbook, sheet_rows
+from simulator.model import DAY_NAMES, RotaError, brief
 
 from .problem import Problem, ProblemError, problem_from_mapping
 
@@ -36,10 +40,8 @@ SHEETS = ("problem", "shifts", "cover", "doctors", "leave", "fixed", "requests",
 REQUIRED_SHEETS = ("problem", "shifts", "cover", "doctors")
 #: Tables a TOML problem file may give as the name of a CSV file.
 TABLE_KEYS = ("shifts", "cover", "doctors", "leave", "fixed", "requests", "rolling")
-#: Most non-empty rows (header included) of one sheet or CSV file.
-MAX_ROWS = 5000
-#: Largest uncompressed workbook (sum of its zip members) or CSV file, bytes.
-MAX_BYTES = 50 * 1024 * 1024
+# Limits on sheets, CSV files and workbooks: ``ROTA_MAX_SHEET_ROWS``,
+# ``ROTA_MAX_FILE_MB``, ``ROTA_MAX_XLSX_MB``, ``ROTA_MAX_ZIP_MEMBERS`` (simulator.limits).
 #: Columns of the ``shifts`` sheet (``code`` and the keys of a ``[shifts]`` entry).
 SHIFT_COLUMNS = ("code", "start", "end", "hours", "kind", "rest", "expected_work")
 #: Columns of the ``cover`` sheet with a meaning of their own; any other column is a
@@ -54,7 +56,9 @@ Cell = object
 Numbered = list[tuple[int, Sequence[Cell]]]
 Record = tuple[int, dict[str, Cell]]
 
-_INT_RE = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+_INT_RE = re.compile(r"^[+-]?[0-9]{1,15}(?:\.0*)?$", re.ASCII)
+#: A decimal number in ASCII (``float`` also reads ``'١'``, ``'1_0'``, ``'nan'`` and ``'inf'``).
+_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?", re.ASCII)
 
 
 # ----------------------------------------------------------------------------- cells
@@ -83,11 +87,11 @@ def as_int(value: Cell) -> int:
     """
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
     if isinstance(value, str) and _INT_RE.match(value.strip()):
-        return int(float(value.strip()))
-    raise ValueError(f"expected a whole number, got {value!r}")
+        return int(value.strip().split(".")[0])
+    raise ValueError(f"expected a whole number, got {brief(value)}")
 
 
 def as_number(value: Cell) -> int | float:
@@ -99,16 +103,16 @@ def as_number(value: Cell) -> int | float:
         Text that is not a number, booleans, dates.
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"expected a finite number, got {brief(value)}")
         return value
     if isinstance(value, str):
         text = value.strip()
         if _INT_RE.match(text) and "." not in text:
             return int(text)
-        try:
+        if _FLOAT_RE.fullmatch(text):
             return float(text)
-        except ValueError:
-            pass
-    raise ValueError(f"expected a number, got {value!r}")
+    raise ValueError(f"expected a number, got {brief(value)}")
 
 
 def as_bool(value: Cell) -> bool:
@@ -129,7 +133,7 @@ def as_bool(value: Cell) -> bool:
             return True
         if text in ("false", "no", "n", "0"):
             return False
-    raise ValueError(f"expected true or false (yes/no, 1/0), got {value!r}")
+    raise ValueError(f"expected true or false (yes/no, 1/0), got {brief(value)}")
 
 
 def as_text(value: Cell) -> str:
@@ -260,7 +264,7 @@ def records(rows: Numbered, *, file: str, sheet: str) -> list[Record]:
     keys = [_header(h) for h in header]
     for key in keys:
         if key and keys.count(key) > 1:
-            raise _where(f"column {key!r} appears twice", file, f"{sheet}.{key}", header_row)
+            raise _where(f"column {brief(key)} appears twice", file, f"{sheet}.{key}", header_row)
     out: list[Record] = []
     for n, row in filled[1:]:
         entry: dict[str, Cell] = {}
@@ -268,7 +272,7 @@ def records(rows: Numbered, *, file: str, sheet: str) -> list[Record]:
             if _empty(value):
                 continue
             if i >= len(keys) or not keys[i]:
-                raise _where(f"value {value!r} in a column without a header", file, sheet, n)
+                raise _where(f"value {brief(value)} in a column without a header", file, sheet, n)
             entry[keys[i]] = value.strip() if isinstance(value, str) else value
         out.append((n, entry))
     return out
@@ -301,7 +305,7 @@ def shifts_table(rows: Numbered, *, file: str, sheet: str = "shifts") -> dict[st
             raise _where("missing shift code", file, f"{sheet}.code", n)
         code = as_text(entry.pop("code"))
         if code in out:
-            raise _where(f"shift {code!r} appears twice", file, f"{sheet}.code", n)
+            raise _where(f"shift {brief(code)} appears twice", file, f"{sheet}.code", n)
         table = {}
         for key, value in entry.items():
             if key in ("start", "end"):
@@ -370,7 +374,7 @@ def cover_table(rows: Numbered, *, file: str, sheet: str = "cover") -> dict[str,
             target = table.setdefault("except", {})
         for key in keys:
             if key in target:
-                raise _where(f"{code} on {key!r} is given twice", file, f"{sheet}.days", n)
+                raise _where(f"{code} on {brief(key)} is given twice", file, f"{sheet}.days", n)
             target[key] = spec
     return out
 
@@ -382,9 +386,9 @@ def _set_dotted(out: dict, key: str, value: Cell, file: str, row: int) -> None:
     for part in path:
         table = table.setdefault(part, {})
         if not isinstance(table, dict):
-            raise _where(f"{key!r} is inside a key given a value", file, f"problem.{key}", row)
+            raise _where(f"{brief(key)} is inside a key given a value", file, f"problem.{key}", row)
     if leaf in table:
-        raise _where(f"key {key!r} appears twice", file, f"problem.{key}", row)
+        raise _where(f"key {brief(key)} appears twice", file, f"problem.{key}", row)
     table[leaf] = value
 
 
@@ -409,7 +413,7 @@ def problem_table(rows: Numbered, *, file: str) -> dict:
         if _empty(value):
             continue
         if key in TABLE_KEYS:
-            raise _where(f"give {key!r} on a sheet of its own", file, f"problem.{key}", n)
+            raise _where(f"give {brief(key)} on a sheet of its own", file, f"problem.{key}", n)
         if key == "combinable":
             value = [[c.strip() for c in pair.split("+")] for pair in as_list(value)]
         elif key.startswith("rule_overrides."):
@@ -449,20 +453,13 @@ def read_csv_rows(path: Path) -> Numbered:
     ------
     ProblemError
         A missing, unreadable, binary or malformed file, one larger than
-        :data:`MAX_BYTES`, or one of more than :data:`MAX_ROWS` rows.
+        ``ROTA_MAX_FILE_MB``, or one of more than ``ROTA_MAX_SHEET_ROWS`` rows.
     """
     file = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ProblemError(
-                f"the file is {size / 2**20:.0f} MB: at most {MAX_BYTES / 2**20:g} MB", file=file
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProblemError("no such file", file=file) from None
-    except OSError as exc:
-        raise ProblemError(f"cannot read file: {exc.strerror}", file=file) from None
+        raw = read_bytes(path)
+    except RotaError as exc:
+        raise ProblemError(exc.message, file=file) from None
     if b"\x00" in raw:
         raise ProblemError("not a CSV file (binary content)", file=file)
     try:
@@ -474,9 +471,9 @@ def read_csv_rows(path: Path) -> Numbered:
         for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
             if all(_empty(c) for c in row):
                 continue
-            rows.append((n, row))
-            if len(rows) > MAX_ROWS:
-                raise ProblemError(f"more than {MAX_ROWS} rows", file=file)
+            rows.append((n, [unescape_cell(c) for c in row]))
+            if len(rows) > limits.SHEET_ROWS.value + 1:  # the header row is not counted
+                raise ProblemError(limits.SHEET_ROWS.exceeded(len(rows) - 1, "rows"), file=file)
     except csv.Error as exc:
         raise ProblemError(f"malformed CSV: {exc}", file=file) from None
     return rows
@@ -496,13 +493,17 @@ def table_path(name: str, base: Path, *, file: str, field: str) -> Path:
     rel = Path(name.strip())
     if rel.is_absolute() or rel.drive:
         raise ProblemError(
-            f"{name!r} must be a path relative to the problem file's folder", file=file, field=field
+            f"{brief(name)} must be a path relative to the problem file's folder",
+            file=file,
+            field=field,
         )
     path = base / rel
     if not path.resolve().is_relative_to(base.resolve()):
-        raise ProblemError(f"{name!r} is outside the problem file's folder", file=file, field=field)
+        raise ProblemError(
+            f"{brief(name)} is outside the problem file's folder", file=file, field=field
+        )
     if path.suffix.lower() != ".csv":
-        raise ProblemError(f"expected a .csv file, got {name!r}", file=file, field=field)
+        raise ProblemError(f"expected a .csv file, got {brief(name)}", file=file, field=field)
     return path
 
 
@@ -542,41 +543,20 @@ def expand_table_files(data: Mapping, base: Path, file: str) -> dict:
 # ----------------------------------------------------------------------------- workbook
 
 
-def _unreadable(exc: BaseException, file: str) -> ProblemError:
-    reason = str(exc).strip() or type(exc).__name__
-    return ProblemError(f"not a readable .xlsx workbook: {reason}", file=file)
-
-
-def _check_zip(path: Path, file: str) -> None:
-    """Refuse a file that is not a zip archive or that unpacks to more than 50 MB."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise _unreadable(exc, file) from None
-    if total > MAX_BYTES:
-        raise ProblemError(
-            f"the workbook is {total / 2**20:.0f} MB uncompressed: at most "
-            f"{MAX_BYTES / 2**20:g} MB",
-            file=file,
-        )
+def _problem_error(exc: RotaError) -> ProblemError:
+    """A workbook reader's RotaError as a ProblemError (same file, field and message)."""
+    return ProblemError(exc.message, file=exc.file, field=exc.field)
 
 
 def _sheet_rows(sheet: object, file: str, name: str) -> Numbered:
-    if not hasattr(sheet, "iter_rows"):
-        raise ProblemError(f"sheet {name!r} is not a worksheet", file=file, field=name)
-    if hasattr(sheet, "reset_dimensions"):  # read-only sheets trust a stored size otherwise
-        sheet.reset_dimensions()
-    rows: Numbered = []
-    for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if all(_empty(c) for c in row):
-            continue
-        rows.append((n, row))
-        if len(rows) > MAX_ROWS:
-            raise ProblemError(
-                f"sheet {name!r} has more than {MAX_ROWS} rows", file=file, field=name
-            )
-    return rows
+    """The non-empty rows of a sheet (at most ``ROTA_MAX_SHEET_ROWS`` besides the header)."""
+    try:
+        rows = sheet_rows(
+            sheet, file=file, name=name, limit=limits.SHEET_ROWS, header_rows=1, skip_empty=True
+        )
+    except RotaError as exc:
+        raise _problem_error(exc) from None
+    return [(n, [unescape_cell(c) for c in row]) for n, row in rows]
 
 
 def _workbook_sheets(book: object, file: str) -> dict[str, Numbered]:
@@ -584,14 +564,16 @@ def _workbook_sheets(book: object, file: str) -> dict[str, Numbered]:
     for title in book.sheetnames:
         name = title.strip().lower()
         if name not in SHEETS:
-            raise ProblemError(f"unknown sheet {title!r}: expected {', '.join(SHEETS)}", file=file)
+            raise ProblemError(
+                f"unknown sheet {brief(title)}: expected {', '.join(SHEETS)}", file=file
+            )
         if name in titles:
-            raise ProblemError(f"two sheets named {name!r}", file=file, field=name)
+            raise ProblemError(f"two sheets named {brief(name)}", file=file, field=name)
         titles[name] = title
     for name in REQUIRED_SHEETS:
         if name not in titles:
             raise ProblemError(
-                f"the workbook has no sheet named {name!r} (sheets: {', '.join(titles)})",
+                f"the workbook has no sheet named {brief(name)} (sheets: {', '.join(titles)})",
                 file=file,
                 field=name,
             )
@@ -604,31 +586,17 @@ def read_workbook_rows(path: Path) -> dict[str, Numbered]:
     Raises
     ------
     ProblemError
-        A missing or unreadable file, one unpacking to more than 50 MB, a sheet of
-        more than :data:`MAX_ROWS` rows, an unknown sheet or a missing one.
+        A missing or unreadable file, one over the limits of
+        :mod:`simulator.io.workbook` (``ROTA_MAX_XLSX_MB``, ``ROTA_MAX_ZIP_MEMBERS``),
+        a sheet of more than ``ROTA_MAX_SHEET_ROWS`` rows, an unknown sheet or a
+        missing one.
     """
-    import warnings
-
-    import openpyxl
-
     file = str(path)
-    if not path.is_file():
-        raise ProblemError("no such file", file=file)
-    _check_zip(path, file)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl's notes on unsupported Excel features
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # any failure to parse is an unreadable workbook
-            raise _unreadable(exc, file) from None
-        try:
+    try:
+        with open_workbook(path, file) as book:
             return _workbook_sheets(book, file)
-        except ProblemError:
-            raise
-        except Exception as exc:  # sheets are parsed lazily, while their rows are read
-            raise _unreadable(exc, file) from None
-        finally:
-            book.close()
+    except RotaError as exc:
+        raise _problem_error(exc) from None
 
 
 def mapping_from_sheets(sheets: Mapping[str, Numbered], *, file: str) -> dict:
@@ -655,13 +623,20 @@ def _in_sheet(exc: ProblemError, doctor_rows: Mapping[str, int]) -> ProblemError
     return ProblemError(message, file=exc.file, doctor=exc.doctor, day=exc.day, field=field)
 
 
-def read_workbook_problem(path: str | Path) -> Problem:
+def read_workbook_problem(
+    path: str | Path,
+    *,
+    allow_outside: bool = False,
+    pay_overrides: Mapping[str, object] | None = None,
+) -> Problem:
     """Read a problem workbook (``.xlsx``).
 
     Parameters
     ----------
     path
         The workbook; relative ``reference_rota`` paths are resolved against its folder.
+    allow_outside, pay_overrides
+        As :func:`optimizer.problem.read_problem`.
 
     Raises
     ------
@@ -679,7 +654,13 @@ def read_workbook_problem(path: str | Path) -> Problem:
         if "id" in entry
     }
     try:
-        return problem_from_mapping(data, file=file, base=path.parent)
+        return problem_from_mapping(
+            data,
+            file=file,
+            base=path.parent,
+            allow_outside=allow_outside,
+            pay_overrides=pay_overrides,
+        )
     except ProblemError as exc:
         raise _in_sheet(exc, doctor_rows) from None
 
@@ -760,20 +741,25 @@ def problem_to_sheets(data: Mapping) -> dict[str, list[list[Cell]]]:
 
 
 def write_problem_workbook(data: Mapping, path: str | Path) -> None:
-    """Write a problem (parsed TOML with inline tables) as an ``.xlsx`` workbook."""
+    """Write a problem (parsed TOML with inline tables) as an ``.xlsx`` workbook.
+
+    Text cells are typed as text (never formulas; see :mod:`simulator.io.safety`).
+    """
     import openpyxl
 
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in problem_to_sheets(data).items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
+        write_sheet_rows(book.create_sheet(name), rows)
     book.save(path)
 
 
 def write_table_csv(rows: Sequence[Sequence[Cell]], path: str | Path) -> None:
-    """Write one sheet's rows (e.g. ``problem_to_sheets(data)["doctors"]``) as CSV."""
+    """Write one sheet's rows (e.g. ``problem_to_sheets(data)["doctors"]``) as CSV.
+
+    Text that a spreadsheet could take for a formula gets a leading ``'``
+    (:func:`simulator.io.safety.escape_cell`); the CSV reader removes it.
+    """
 
     def text(value: Cell) -> str:
         if value is None:
@@ -782,7 +768,7 @@ def write_table_csv(rows: Sequence[Sequence[Cell]], path: str | Path) -> None:
             return str(value).lower()
         if isinstance(value, dt.date):
             return value.isoformat()
-        return str(value)
+        return escape_cell(value) if isinstance(value, str) else str(value)
 
     with Path(path).open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows([text(v) for v in r] for r in rows)

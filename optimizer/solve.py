@@ -19,7 +19,7 @@ from simulator.model import Line, Rota
 from simulator.rules import CheckResult, check
 
 from .diagnose import Conflict, explain_infeasible
-from .model import PENCE_PER_GBP, RotaModel, build_model
+from .model import PENCE_PER_GBP, BuildTimeout, RotaModel, build_model
 from .objectives import stages
 from .precheck import precheck
 from .problem import OBJECTIVES, Problem, ProblemError, read_problem
@@ -276,7 +276,11 @@ def solve(
     objective
         One of :data:`~optimizer.problem.OBJECTIVES` (default: the problem's).
     time_limit_s
-        Time for the search, seconds (split over the lexicographic stages).
+        Time for the whole pipeline, seconds: reading (when given a path), building
+        the model (stopped at the limit: status ``unknown``, no rota) and the search,
+        which has what is left (split over the lexicographic stages). Checking and
+        pricing the rota found, or explaining an infeasible problem (at most
+        ``explain_time_s``), come after.
     seed
         Random seed of CP-SAT.
     workers
@@ -299,6 +303,7 @@ def solve(
         Status ``infeasible`` carries a :class:`~optimizer.diagnose.Conflict`.
     """
     t0 = time.monotonic()
+    deadline = t0 + time_limit_s
     if not isinstance(problem, Problem):
         problem = read_problem(problem)
     objective = objective or problem.objective
@@ -322,7 +327,13 @@ def solve(
         result.conflict = Conflict.from_findings(findings)
         result.wall_time_s = time.monotonic() - t0
         return result
-    m = build_model(problem, objective=objective, pay_params=pay_params, elastic=True)
+    try:
+        m = build_model(
+            problem, objective=objective, pay_params=pay_params, elastic=True, deadline=deadline
+        )
+    except BuildTimeout:  # no rota within the time limit (status "unknown")
+        result.wall_time_s = time.monotonic() - t0
+        return result
     levels = stages(m, objective)
     result.unit = levels[0].unit
     settings = SearchSettings(seed, workers, deterministic, progress)

@@ -24,18 +24,18 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
 
-from optimizer.problem import Problem
+from optimizer.problem import Problem, read_problem
 from optimizer.solve import OptimiseResult
 from optimizer.solve import solve as _solve
 from simulator import contracts as _contracts
 from simulator import rules as _rules
 from simulator.compile import CompiledRota
 from simulator.io import read_rota
+from simulator.io.safety import check_out_folder
 from simulator.metrics import compute_metrics
 from simulator.model import Rota, UserError
 from simulator.oncall import load_oncall_params, simulate_samples, summarise
@@ -374,6 +374,8 @@ def optimise(
     seed: int = 0,
     workers: int = 2,
     deterministic: bool = False,
+    overrides: Mapping[str, Any] | None = None,
+    allow_outside: bool = False,
 ) -> Optimised:
     """Search a compliant rota for a problem, as ``rota optimise``.
 
@@ -393,6 +395,12 @@ def optimise(
         CP-SAT workers (1 with ``deterministic=True``: reproducible).
     deterministic
         Count the time limit in CP-SAT deterministic seconds.
+    overrides
+        Contract parameters, ``{"CONTRACT.KEY": value}`` (as ``rota optimise --set``),
+        e.g. ``{"wales-2026.gp_premium_gbp": 9000}`` for GP doctors.
+    allow_outside
+        Accept ``reference_rota`` files outside the problem file's folder (refused by
+        default, as without ``rota optimise --allow-outside``).
 
     Returns
     -------
@@ -402,14 +410,17 @@ def optimise(
         ``result.rota`` is ``None`` when none was found in time) and the per-doctor
         table indexed by doctor id.
     """
-    source = problem if isinstance(problem, Problem) else Path(problem)
+    if not isinstance(problem, Problem):
+        problem = read_problem(problem, allow_outside=allow_outside, pay_overrides=overrides)
+    params = _contract_params(problem.pay_year, None, overrides) if overrides else {}
     result = _solve(
-        source,
+        problem,
         objective,
         time_limit_s=time_limit_s,
         seed=seed,
         workers=workers,
         deterministic=deterministic,
+        pay_params=params.get("wales-2026"),
     )
     doctors = pd.DataFrame(result.doctors)
     doctors = doctors.set_index("id") if "id" in doctors else doctors.rename_axis("id")
@@ -425,6 +436,8 @@ def sweep(
     only: Sequence[str] | None = None,
     progress: bool | None = None,
     strict: bool = False,
+    allow_outside: bool = False,
+    fresh: bool = False,
 ) -> SweepResult:
     """Run a scenario's grid × seeds, as ``rota sweep``; resumes from ``out``.
 
@@ -449,6 +462,12 @@ def sweep(
     strict
         Raise :class:`~scenarios.sweep.SweepError` when any run failed (by default
         only when every run failed).
+    allow_outside
+        Accept ``workforce.rotas`` files outside the scenario file's folder (refused
+        by default, as without ``rota sweep --allow-outside``).
+    fresh
+        Delete the results already in ``out`` and recompute every run (needed when
+        ``out`` holds the results of a different scenario, which is otherwise refused).
 
     Returns
     -------
@@ -459,10 +478,17 @@ def sweep(
         table with ``run_id``, ``seed``, ``year``, ``measure``, ``value`` (GBP/year for
         ``*_gbp`` measures).
     """
+    check_out_folder(out, "out")
     if not isinstance(scenario, Scenario):
-        scenario = read_scenario(scenario)
+        scenario = read_scenario(scenario, allow_outside=allow_outside)
     result = run_sweep(
-        scenario, out, workers=workers, cluster=cluster, only=only, progress=progress
+        scenario,
+        out,
+        workers=workers,
+        cluster=cluster,
+        only=only,
+        progress=progress,
+        fresh=fresh,
     )
     if strict and result.failed:
         run_id, message = sorted(result.failed.items())[0]

@@ -51,8 +51,9 @@ from simulator.contracts.wales2026 import (
 )
 from simulator.examples import department_paths
 from simulator.io import read_rota
+from simulator.io.safety import short
 from simulator.metrics import compute_metrics_array
-from simulator.model import GRADES, Rota
+from simulator.model import GRADES, Rota, RotaError
 
 from .population import generate_rota
 from .scenario import DEPARTMENT, Scenario, ScenarioError, Workforce, pay_year_start
@@ -247,8 +248,15 @@ def workforce_rotas(workforce: Workforce) -> list[Rota]:
     """The rotas of a workforce: files in order, then the generated population."""
     rotas: list[Rota] = []
     for item in workforce.rotas:
-        paths = department_paths() if item == DEPARTMENT else [Path(item)]
-        rotas.extend(read_rota(p) for p in paths)
+        if item == DEPARTMENT:
+            rotas.extend(read_rota(p) for p in department_paths())
+            continue
+        try:
+            rotas.append(read_rota(Path(item)))
+        except RotaError as exc:  # quote at most 40 characters of an arbitrary file
+            raise ScenarioError(
+                f"workforce.rotas: {item}: not a readable rota file ({short(exc.message)})"
+            ) from None
     if workforce.population is not None:
         rotas.append(generate_rota(workforce.population))
     seen: set[str] = set()
@@ -292,7 +300,8 @@ def compliance(workforce: Workforce, ruleset: str) -> np.ndarray:
 
 @lru_cache(maxsize=16)
 def _base_params(contract: str, pay_year: str, contracts: tuple) -> ContractParams:
-    return load_params(contract, pay_year, overrides=dict(contracts))
+    overrides = {k: list(v) if isinstance(v, tuple) else v for k, v in contracts}
+    return load_params(contract, pay_year, overrides=overrides)
 
 
 # ---------------------------------------------------------------------------
@@ -342,7 +351,10 @@ class LinePricer:
         self.band = band
         self.banding_h = banding_h
         self.nroc = nroc_paid_hours(c, p26)
-        self.premium = premium_per_line(c, p26)
+        try:
+            self.premium = premium_per_line(c, p26)
+        except RotaError as exc:  # name the rota file (or the generated population)
+            raise exc.located(file=group.rota.source if group.rota else group.name) from None
         self.p26_array = pack(p26, P26_NAMES)
         self._points: dict[bytes, np.ndarray] = {}
 

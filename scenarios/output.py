@@ -74,10 +74,16 @@ def print_json(obj) -> None:
 
 
 def print_csv(header: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Print rows as CSV with a header."""
+    """Print rows as CSV with a header.
+
+    Text a spreadsheet could take for a formula (``=…``, ``+…``, ``-…``, ``@…``) gets
+    a leading ``'``; numbers are written as they are (see :mod:`simulator.io.safety`).
+    """
+    from simulator.io.safety import escape_row
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(escape_row(header))
+    writer.writerows(escape_row(row) for row in rows)
 
 
 @dataclass

@@ -22,6 +22,7 @@ import pandas as pd
 from simulator.compile import CompiledRota
 from simulator.examples import department_paths
 from simulator.io import read_rota
+from simulator.io.safety import escape_frame
 from simulator.model import GRADES, Rota
 from simulator.rules import RULESETS
 
@@ -562,12 +563,12 @@ def department_report(
     folder.mkdir(parents=True, exist_ok=True)
     compare_table, lines = compare_frame(rotas)
     compliance_table = compliance_frame(rotas)
-    compare_table.to_csv(folder / "compare.csv", index=False)
-    compliance_table.to_csv(folder / "compliance.csv", index=False)
+    escape_frame(compare_table).to_csv(folder / "compare.csv", index=False)
+    escape_frame(compliance_table).to_csv(folder / "compliance.csv", index=False)
     results = None
     if scenario is not None:
         results = run_measures(scenario, scenario.sweep.seeds[0], run_id="demo")
-        results.to_csv(folder / "transition_results.csv", index=False)
+        escape_frame(results).to_csv(folder / "transition_results.csv", index=False)
     page = Page(title)
     page.raw(headline_html(headline(compare_table, compliance_table, results, scenario)))
     add_rota_sections(page, rotas, folder, compare_table, lines)
@@ -616,7 +617,8 @@ def demo_report(
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     sweep = read_scenario(scenario_path(DEMO_SWEEP))
-    run_sweep(sweep, folder / "sweep", workers=0, progress=False)
+    # the demo always recomputes its sweep (a folder from an older version is replaced)
+    run_sweep(sweep, folder / "sweep", workers=0, progress=False, fresh=True)
     return department_report(
         folder,
         [read_rota(p) for p in department_paths()],

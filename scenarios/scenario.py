@@ -21,6 +21,7 @@ import hashlib
 import itertools
 import json
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -31,8 +32,15 @@ from pathlib import Path
 from typing import Any
 
 from simulator.contracts import CONTRACTS, PAY_YEARS
-from simulator.contracts.params import check_override_paths
+from simulator.contracts.params import (
+    PAY_YEAR_RE,
+    check_override,
+    check_override_paths,
+    read_text_file,
+)
+from simulator.io.safety import PathOutsideError, reference_path
 from simulator.model import GRADES, UserError
+from simulator.ranges import Range, line_of, parse_range, show
 from simulator.rules import RULESETS
 
 #: A small ordered mapping kept hashable and picklable: ``((key, value), ...)``.
@@ -43,11 +51,29 @@ ROTA_TYPES = ("full-shift", "ed-shift", "nroc", "resident-oncall", "day")
 #: Word in ``workforce.rotas`` standing for the bundled example department.
 DEPARTMENT = "department"
 
-_PAY_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+#: Environment variables that raise the upper limit of a scenario value.
+ENV_LIMITS = {
+    "population.lines": "ROTA_MAX_POPULATION_LINES",
+    "simulation.runs": "ROTA_MAX_SCENARIO_RUNS",
+}
+#: Most runs a sweep may expand to (grid points x seeds); ROTA_MAX_SWEEP_RUNS raises it.
+MAX_SWEEP_RUNS = 100_000
 
 
 class ScenarioError(UserError):
-    """A scenario file or override that cannot be used (message names the key)."""
+    """A scenario file or override that cannot be used (message names the key).
+
+    Parameters
+    ----------
+    message
+        The one-line message.
+    key
+        Dotted path of the offending key, when known (used to find its line).
+    """
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 # ---------------------------------------------------------------------------
@@ -63,10 +89,42 @@ def pay_year_start(pay_year: str, *, key: str = "pay year") -> int:
     ScenarioError
         If the text is not ``YYYY/YY`` with consecutive years.
     """
-    m = _PAY_YEAR.match(pay_year) if isinstance(pay_year, str) else None
+    m = PAY_YEAR_RE.match(pay_year) if isinstance(pay_year, str) else None
     if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        raise ScenarioError(f"{key}: {pay_year!r} is not a pay year like '2026/27'")
+        raise ScenarioError(
+            f"{key}: {show(pay_year)} is not a pay year like '2026/27' (ASCII digits)", key
+        )
     return int(m.group(1))
+
+
+def check_pay_year(pay_year: Any, key: str) -> int:
+    """Start year of ``pay_year`` checked against the known pay years.
+
+    Known pay years run from the first year with bundled contract parameter files to
+    the last such year plus the most years a scenario may model, minus one.
+
+    Raises
+    ------
+    ScenarioError
+        Not ASCII ``YYYY/YY`` with consecutive years, or outside the known years.
+    """
+    start = pay_year_start(pay_year, key=key)
+    first = int(PAY_YEARS[0][:4])
+    last = int(PAY_YEARS[-1][:4]) + max_years() - 1
+    if not first <= start <= last:
+        raise ScenarioError(
+            f"{key}: {pay_year} is outside the known pay years {PAY_YEARS[0]} to "
+            f"{pay_year_label(last)} (bundled parameter files from {PAY_YEARS[0]}, at most "
+            f"{max_years()} years modelled)",
+            key,
+        )
+    return start
+
+
+def max_years() -> int:
+    """Most pay years a scenario may model (the ``max`` of ``years`` in the defaults)."""
+    bound = default_ranges()["years"].max
+    return int(bound) if bound is not None else 50
 
 
 def pay_year_label(start: int) -> str:
@@ -90,33 +148,115 @@ def set_pair(pairs: Pairs, key: str, value: Any) -> Pairs:
     return tuple(out)
 
 
-def _number(value: Any, key: str, lo: float | None = None, hi: float | None = None) -> float:
+@cache
+def _defaults_text() -> str:
+    return resources.files("scenarios.data").joinpath("scenario_defaults.toml").read_text("utf-8")
+
+
+@cache
+def default_ranges() -> dict[str, Range]:
+    """Range of every bundled default that states one (``min``/``above``/``max``/``allowed``)."""
+    out: dict[str, Range] = {}
+
+    def walk(prefix: str, data: Mapping) -> None:
+        for key, value in data.items():
+            path = f"{prefix}{key}"
+            if isinstance(value, dict) and "value" in value and "tag" in value:
+                if any(k in value for k in ("min", "above", "max", "allowed")):
+                    out[path] = parse_range(value, f"scenario_defaults.toml: {path}")
+            elif isinstance(value, dict):
+                walk(f"{path}.", value)
+
+    walk("", tomllib.loads(_defaults_text()))
+    return out
+
+
+def _range_path(path: str) -> str:
+    """The defaults entry whose range applies to scenario path ``path``."""
+    parts = path.split(".")
+    if parts[:2] == ["workforce", "population"]:
+        parts = parts[1:]
+    if parts[0] == "awards" and len(parts) == 3:
+        return "awards.default"
+    if parts[0] == "inflation" and len(parts) == 2:
+        return "inflation.default"
+    if parts[0] == "restoration" and len(parts) == 3:
+        return f"restoration.wales.{parts[2]}"
+    if parts[0] == "population" and len(parts) == 3:
+        return f"population.{parts[1]}.{'F1' if parts[1] == 'grade_mix' else 'nroc'}"
+    return ".".join(parts)
+
+
+def value_range(path: str) -> Range | None:
+    """Range of scenario value ``path`` (from the defaults file; env vars may raise a max).
+
+    Parameters
+    ----------
+    path
+        Dotted path, e.g. ``population.lines`` or ``awards.wales-2026.2027/28``.
+
+    Raises
+    ------
+    ScenarioError
+        An environment limit that is not a whole number.
+    """
+    key = _range_path(path)
+    rng = default_ranges().get(key)
+    env = ENV_LIMITS.get(key)
+    if rng is None or env is None or not os.environ.get(env, "").strip():
+        return rng
+    text = os.environ[env].strip()
+    if not re.fullmatch(r"[0-9]{1,18}", text, re.ASCII):
+        raise ScenarioError(f"environment variable {env}={text!r}: expected a whole number")
+    return Range(rng.min, rng.above, float(text), rng.allowed, rng.unit)
+
+
+def _check_range(value: Any, key: str, path: str | None = None) -> None:
+    rng = value_range(path or key)
+    if rng is None:
+        return
+    try:
+        rng.check(value, f"{key} = {show(value)}")
+    except UserError as exc:
+        env = ENV_LIMITS.get(_range_path(path or key))
+        over = rng.max is not None and isinstance(value, int | float) and value > rng.max
+        hint = f"; the environment variable {env} raises the limit" if env and over else ""
+        raise ScenarioError(f"{exc}{hint}", key) from None
+
+
+def _number(value: Any, key: str, path: str | None = None) -> float:
+    """``value`` as a float: a finite number in the range of ``path`` (default ``key``)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ScenarioError(f"{key} must be a number, got {value!r}")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ScenarioError(f"{key} must be between {lo:g} and {hi:g}, got {value!r}")
+        raise ScenarioError(f"{key} must be a finite number, got {show(value)}", key)
+    _check_range(value, key, path)
     return float(value)
 
 
-def _int(value: Any, key: str, lo: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
-        raise ScenarioError(f"{key} must be a whole number >= {lo}, got {value!r}")
+def _int(value: Any, key: str, path: str | None = None) -> int:
+    """``value`` as an int: a whole number in the range of ``path`` (default ``key``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ScenarioError(f"{key} must be a whole number, got {show(value)}", key)
+    if value < 0 and value_range(path or key) is None:
+        raise ScenarioError(f"{key} must be a whole number >= 0, got {show(value)}", key)
+    _check_range(value, key, path)
     return int(value)
 
 
 def _bool(value: Any, key: str) -> bool:
     if not isinstance(value, bool):
-        raise ScenarioError(f"{key} must be true or false, got {value!r}")
+        raise ScenarioError(f"{key} must be true or false, got {show(value)}", key)
     return value
 
 
 def _shares(pairs: Pairs, allowed: tuple[str, ...], key: str) -> Pairs:
     for k, v in pairs:
         if k not in allowed:
-            raise ScenarioError(f"unknown key '{key}.{k}': expected one of {', '.join(allowed)}")
-        _number(v, f"{key}.{k}", 0.0)
+            raise ScenarioError(
+                f"unknown key '{key}.{k}': expected one of {', '.join(allowed)}", f"{key}.{k}"
+            )
+        _number(v, f"{key}.{k}")
     if sum(v for _, v in pairs) <= 0:
-        raise ScenarioError(f"{key}: the shares must not all be zero")
+        raise ScenarioError(f"{key}: the shares must not all be zero (give one share > 0)", key)
     return tuple((k, float(v)) for k, v in pairs)
 
 
@@ -156,10 +296,10 @@ class Population:
     rota_types: Pairs
 
     def __post_init__(self) -> None:
-        _int(self.lines, "population.lines", 1)
+        _int(self.lines, "population.lines")
         _int(self.seed, "population.seed")
-        _number(self.ltft_share, "population.ltft_share", 0.0, 1.0)
-        _number(self.ltft_keep, "population.ltft_keep", 0.1, 1.0)
+        _number(self.ltft_share, "population.ltft_share")
+        _number(self.ltft_keep, "population.ltft_keep")
         _int(self.max_years, "population.max_years")
         _shares(self.grade_mix, GRADES, "population.grade_mix")
         _shares(self.rota_types, ROTA_TYPES, "population.rota_types")
@@ -217,8 +357,8 @@ class Transition:
 
     def __post_init__(self) -> None:
         for name in (*GRADES, "unbanded", "new_appointments"):
-            pay_year_start(getattr(self, name), key=f"transition.{name}")
-        _number(self.new_appointment_share, "transition.new_appointment_share", 0.0, 1.0)
+            check_pay_year(getattr(self, name), f"transition.{name}")
+        _number(self.new_appointment_share, "transition.new_appointment_share")
         _bool(self.new_appointment_f1_year0, "transition.new_appointment_f1_year0")
 
     def grade_year(self, grade: str) -> int:
@@ -242,7 +382,7 @@ class Awards:
     contracts: tuple[tuple[str, Pairs], ...] = ()
 
     def __post_init__(self) -> None:
-        _number(self.default, "awards.default", -0.5, 1.0)
+        _number(self.default, "awards.default")
         for contract, years in self.contracts:
             if contract not in CONTRACTS:
                 raise ScenarioError(
@@ -251,8 +391,8 @@ class Awards:
                 )
             for year, award in years:
                 key = f"awards.{contract}.{year}"
-                pay_year_start(year, key=key)
-                _number(award, key, -0.5, 1.0)
+                check_pay_year(year, key)
+                _number(award, key)
 
     def award(self, contract: str, pay_year: str) -> float:
         """Award of ``contract`` in ``pay_year``, fraction."""
@@ -279,10 +419,10 @@ class Inflation:
     years: Pairs = ()
 
     def __post_init__(self) -> None:
-        _number(self.default, "inflation.default", -0.5, 1.0)
+        _number(self.default, "inflation.default")
         for year, value in self.years:
-            pay_year_start(year, key=f"inflation.{year}")
-            _number(value, f"inflation.{year}", -0.5, 1.0)
+            check_pay_year(year, f"inflation.{year}")
+            _number(value, f"inflation.{year}")
 
     def rate(self, pay_year: str) -> float:
         """Inflation in ``pay_year``, fraction."""
@@ -308,13 +448,17 @@ class RestorationPath:
     awards_contract: str
 
     def __post_init__(self) -> None:
-        _number(self.start_gap, "restoration.start_gap", 0.0, 0.99)
-        _number(self.first_year_uplift, "restoration.first_year_uplift", -0.5, 1.0)
-        if self.awards_contract not in CONTRACTS:
-            raise ScenarioError(
-                f"restoration.awards_contract must be one of {', '.join(CONTRACTS)}, "
-                f"got {self.awards_contract!r}"
-            )
+        _number(self.start_gap, "restoration.start_gap", "restoration.wales.start_gap")
+        _number(
+            self.first_year_uplift,
+            "restoration.first_year_uplift",
+            "restoration.wales.first_year_uplift",
+        )
+        _check_range(
+            self.awards_contract,
+            "restoration.awards_contract",
+            "restoration.wales.awards_contract",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,8 +471,8 @@ class Simulation:
 
     def __post_init__(self) -> None:
         _bool(self.enabled, "simulation.enabled")
-        _int(self.runs, "simulation.runs", 1)
-        _number(self.callout_intensity, "simulation.callout_intensity", 0.0, 100.0)
+        _int(self.runs, "simulation.runs")
+        _number(self.callout_intensity, "simulation.callout_intensity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +511,15 @@ class Sweep:
             _int(s, "sweep.seeds")
         for path, values in self.grid:
             if not values:
-                raise ScenarioError(f"sweep.grid.{path}: give at least one value")
+                raise ScenarioError(f"sweep.grid.{path}: give at least one value", "sweep.grid")
+        text = os.environ.get("ROTA_MAX_SWEEP_RUNS", "").strip()
+        limit = int(text) if text.isascii() and text.isdigit() else MAX_SWEEP_RUNS
+        if self.n_runs > limit:
+            raise ScenarioError(
+                f"sweep: {self.n_runs:,} runs (grid points x seeds) exceed the limit of "
+                f"{limit:,} (ROTA_MAX_SWEEP_RUNS raises it)",
+                "sweep",
+            )
 
     @property
     def n_runs(self) -> int:
@@ -394,7 +546,8 @@ class Scenario:
     restoration
         ``((name, RestorationPath), ...)``.
     contracts
-        Contract parameter overrides ``(("wales-2026.unsocial_multiplier", 1.37), ...)``.
+        Contract parameter overrides ``(("wales-2026.unsocial_multiplier", 1.37), ...)``;
+        list values are kept as tuples, so that the scenario stays hashable.
     source
         File the scenario came from.
     """
@@ -421,15 +574,22 @@ class Scenario:
         if self.base_pay_year not in PAY_YEARS:
             raise ScenarioError(
                 f"base_pay_year must be one of {', '.join(PAY_YEARS)} (bundled parameter "
-                f"files), got {self.base_pay_year!r}"
+                f"files), got {show(self.base_pay_year)}",
+                "base_pay_year",
             )
-        _int(self.years, "years", 1)
-        if self.years > 50:
-            raise ScenarioError(f"years must be at most 50, got {self.years}")
-        try:
-            check_override_paths(dict(self.contracts))
-        except UserError as exc:
-            raise ScenarioError(str(exc).replace("--set ", "contracts: ")) from None
+        _int(self.years, "years")
+        for path, value in self.contracts:
+            plain = list(value) if isinstance(value, tuple) else value
+            where = f'contracts."{path}" = {show(plain)}'
+            try:
+                check_override_paths({path: plain})
+                check_override(path, plain, where)
+            except UserError as exc:
+                text = str(exc).replace(f"--set {path}", f'contracts."{path}"')
+                raise ScenarioError(text, f"contracts.{path}") from None
+        # lists become tuples: the scenario stays hashable (runs cache on it)
+        frozen = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in self.contracts)
+        object.__setattr__(self, "contracts", frozen)
 
     @property
     def pay_years(self) -> tuple[str, ...]:
@@ -441,11 +601,6 @@ class Scenario:
 # ---------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------
-
-
-@cache
-def _defaults_text() -> str:
-    return resources.files("scenarios.data").joinpath("scenario_defaults.toml").read_text("utf-8")
 
 
 def _strip_entries(data: Any) -> Any:
@@ -539,7 +694,14 @@ def _population(data: Mapping) -> Population:
     )
 
 
-def _resolve_rotas(rotas: Any, base_dir: Path | None) -> tuple[str, ...]:
+def _resolve_rotas(
+    rotas: Any, base_dir: Path | None, allow_outside: bool = False
+) -> tuple[str, ...]:
+    """Absolute paths of ``workforce.rotas``; a file outside ``base_dir`` is refused.
+
+    ``base_dir`` defaults to the working folder; ``allow_outside`` accepts any file
+    (``--allow-outside``). Bundled scenarios may name any bundled example file.
+    """
     if isinstance(rotas, str):
         rotas = [rotas]
     if not isinstance(rotas, list):
@@ -551,9 +713,15 @@ def _resolve_rotas(rotas: Any, base_dir: Path | None) -> tuple[str, ...]:
         if item == DEPARTMENT:
             out.append(DEPARTMENT)
             continue
-        path = Path(item)
-        if not path.is_absolute() and base_dir is not None:
-            path = base_dir / path
+        try:
+            path = reference_path(
+                item,
+                base_dir or Path.cwd(),
+                allow_outside=allow_outside,
+                what="the scenario's folder",
+            )
+        except PathOutsideError as exc:
+            raise ScenarioError(f"workforce.rotas: {exc.message}") from None
         if not path.is_file():
             raise ScenarioError(f"workforce.rotas: file not found: {item}")
         out.append(str(path.resolve()))
@@ -561,7 +729,11 @@ def _resolve_rotas(rotas: Any, base_dir: Path | None) -> tuple[str, ...]:
 
 
 def scenario_from_mapping(
-    data: Mapping, *, source: str = "<memory>", base_dir: Path | None = None
+    data: Mapping,
+    *,
+    source: str = "<memory>",
+    base_dir: Path | None = None,
+    allow_outside: bool = False,
 ) -> Scenario:
     """Build a scenario from parsed TOML laid over the bundled defaults.
 
@@ -572,7 +744,10 @@ def scenario_from_mapping(
     source
         Name used in messages and as the default ``id`` (its stem).
     base_dir
-        Folder against which relative rota paths are resolved.
+        Folder against which relative rota paths are resolved (default the working
+        folder); ``workforce.rotas`` files outside it are refused.
+    allow_outside
+        Accept rota files outside ``base_dir`` (``--allow-outside``).
 
     Raises
     ------
@@ -635,7 +810,9 @@ def scenario_from_mapping(
             title=str(data.get("title", stem)),
             base_pay_year=data.get("base_pay_year", d["base_pay_year"]),
             years=data.get("years", d["years"]),
-            workforce=Workforce(_resolve_rotas(workforce.get("rotas", []), base_dir), population),
+            workforce=Workforce(
+                _resolve_rotas(workforce.get("rotas", []), base_dir, allow_outside), population
+            ),
             transition=Transition(**d["transition"]),
             awards=Awards(awards.get("default", d["awards"]["default"]), tuple(contracts_awards)),
             progression=Progression(**d["progression"]),
@@ -654,13 +831,54 @@ def scenario_from_mapping(
         )
     except TypeError as exc:  # a wrong value type reaching a dataclass
         raise ScenarioError(f"{source}: {exc}") from None
-    for path, values in scenario.sweep.grid:  # every grid path must be settable
-        with_overrides(scenario, {path: values[0]})
+    _check_grid(scenario)
+    _check_horizon(scenario)
     return scenario
 
 
-def read_scenario(path: str | Path) -> Scenario:
+def _check_grid(scenario: Scenario) -> None:
+    """Every value of every grid path must be settable (checked one value at a time)."""
+    for path, values in scenario.sweep.grid:
+        for value in values:
+            try:
+                with_overrides(scenario, {path: value})
+            except ScenarioError as exc:
+                raise ScenarioError(
+                    f'sweep.grid."{path}" value {show(value)}: {exc}', f"sweep.grid.{path}"
+                ) from None
+
+
+def _check_horizon(scenario: Scenario) -> None:
+    """Per-year awards and inflation must fall in a modelled year after the base year.
+
+    A value for any other year would be silently ignored. A grid over ``years`` or
+    ``base_pay_year`` widens the horizon to every year some run models.
+    """
+    grid = dict(scenario.sweep.grid)
+    bases = {scenario.base_pay_year, *grid.get("base_pay_year", ())}
+    spans = [scenario.years, *(y for y in grid.get("years", ()) if isinstance(y, int))]
+    modelled = {
+        pay_year_label(pay_year_start(base) + k) for base in bases for k in range(1, max(spans))
+    }
+    keys = [(f"awards.{c}.{y}", y) for c, years in scenario.awards.contracts for y, _ in years]
+    keys += [(f"inflation.{y}", y) for y, _ in scenario.inflation.years]
+    for key, year in keys:
+        if year not in modelled:
+            first = pay_year_label(pay_year_start(min(bases)) + 1)
+            last = pay_year_label(pay_year_start(max(bases)) + max(spans) - 1)
+            span = f"{first} to {last}" if modelled else "none (years = 1)"
+            raise ScenarioError(
+                f"{key}: {year} is not a modelled pay year after the base year "
+                f"(modelled: {span}); the value would be ignored",
+                key,
+            )
+
+
+def read_scenario(path: str | Path, *, allow_outside: bool = False) -> Scenario:
     """Read a scenario file (TOML).
+
+    ``workforce.rotas`` files must lie in the scenario file's folder unless
+    ``allow_outside`` (``--allow-outside``).
 
     Raises
     ------
@@ -672,23 +890,59 @@ def read_scenario(path: str | Path) -> Scenario:
     if not path.is_file():
         raise ScenarioError(f"{path}: scenario file not found")
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        text = read_text_file(path, "scenario file")
+    except UserError as exc:
+        raise ScenarioError(str(exc)) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
     try:
-        return scenario_from_mapping(data, source=str(path), base_dir=path.parent)
+        return scenario_from_mapping(
+            data, source=str(path), base_dir=path.parent, allow_outside=allow_outside
+        )
     except ScenarioError as exc:
-        text = str(exc)
-        raise ScenarioError(text if text.startswith(str(path)) else f"{path}: {text}") from None
+        message = str(exc)
+        if message.startswith(str(path)):
+            raise
+        line = locate(text, exc.key) if exc.key else None
+        where = f"{path} line {line}" if line else str(path)
+        raise ScenarioError(f"{where}: {message}", exc.key) from None
 
 
-def scenario_from_text(text: str, *, base_dir: Path | None = None) -> Scenario:
+def locate(text: str, key: str) -> int | None:
+    """Best-effort line of dotted scenario ``key`` in the TOML ``text`` (``None``: unknown).
+
+    ``contracts.wales-2026.x`` is the quoted key ``"wales-2026.x"`` of ``[contracts]``;
+    ``population.*`` is looked up under ``[workforce.population]`` too.
+    """
+    if key.startswith(("contracts.", "sweep.grid.")):
+        table, _, leaf = key.partition(".")
+        if table == "sweep":
+            table, leaf = "sweep.grid", key.removeprefix("sweep.grid.")
+        found = line_of(text, leaf, table)
+        return found if found is not None else line_of(text, table, "sweep")
+    table, _, leaf = key.rpartition(".")
+    for candidate in (table, f"workforce.{table}"):
+        found = line_of(text, leaf, candidate)
+        if found is not None:
+            return found
+    pattern = re.compile(rf"(^|[\s{{,])(\"?){re.escape(leaf)}\2\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def scenario_from_text(
+    text: str, *, base_dir: Path | None = None, allow_outside: bool = False
+) -> Scenario:
     """Parse a scenario from TOML text (relative rota paths against ``base_dir``)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"not valid TOML: {exc}") from None
-    return scenario_from_mapping(data, base_dir=base_dir)
+    return scenario_from_mapping(data, base_dir=base_dir, allow_outside=allow_outside)
 
 
 # ---------------------------------------------------------------------------
@@ -754,6 +1008,8 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario
             continue
         if parts[0] == "population":  # shorthand for workforce.population
             parts = ["workforce", *parts]
+        if parts[0] == "workforce" and parts[1:2] != ["population"]:  # files: checked paths only
+            raise ScenarioError(f"'{path}': rota files are set in workforce.rotas, not overridden")
         if parts[:2] == ["workforce", "population"] and out.workforce.population is None:
             raise ScenarioError(f"'{path}': the scenario has no [workforce.population]")
         try:
@@ -777,8 +1033,9 @@ class RunSpec:
     scenario_id
         Id of the scenario.
     run_id
-        ``run-NNNN-<hash>``: index in the grid and a hash of the overrides and seed,
-        so a changed grid never reuses a finished run of another grid point.
+        ``run-NNNN-<hash>``: index in the grid and a hash of the overrides, the seed
+        and the scenario's identity, so neither a changed grid nor an edited scenario
+        or parameter file reuses a finished run.
     seed
         Run seed.
     overrides
@@ -791,17 +1048,27 @@ class RunSpec:
     overrides: Pairs = ()
 
 
-def run_hash(overrides: Pairs, seed: int) -> str:
-    """Short stable hash of a grid point and seed."""
-    text = json.dumps([[k, v] for k, v in overrides] + [seed], sort_keys=False, default=str)
+def run_hash(overrides: Pairs, seed: int, identity: str = "") -> str:
+    """Short stable hash of a grid point, seed and scenario identity."""
+    items: list[Any] = [[k, v] for k, v in overrides] + [seed]
+    if identity:
+        items.append(identity)
+    text = json.dumps(items, sort_keys=False, default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
-def expand_runs(scenario: Scenario) -> list[RunSpec]:
+def expand_runs(scenario: Scenario, identity: str | None = None) -> list[RunSpec]:
     """Every run of the scenario's sweep: grid points (in file order) × seeds.
 
-    A scenario without a grid gives one run per seed.
+    A scenario without a grid gives one run per seed. Each run id hashes its grid
+    point, its seed and ``identity`` (default: the fingerprint of the whole resolved
+    scenario and the files it reads, :func:`scenarios.sweep_state.scenario_fingerprint`),
+    so an edited scenario or parameter file never reuses a run.
     """
+    if identity is None:
+        from .sweep_state import scenario_fingerprint
+
+        identity = scenario_fingerprint(scenario)
     paths = [p for p, _ in scenario.sweep.grid]
     grids = list(itertools.product(*(v for _, v in scenario.sweep.grid)))
     runs = []
@@ -812,7 +1079,7 @@ def expand_runs(scenario: Scenario) -> list[RunSpec]:
             runs.append(
                 RunSpec(
                     scenario.id,
-                    f"run-{index:04d}-{run_hash(overrides, seed)}",
+                    f"run-{index:04d}-{run_hash(overrides, seed, identity)}",
                     int(seed),
                     overrides,
                 )

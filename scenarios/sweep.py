@@ -9,11 +9,16 @@ long table (:data:`scenarios.measures.COLUMNS`). The output folder holds::
     results.parquet/.csv    all finished runs of the current grid, concatenated
     summary.csv             key aggregates per run beside its grid values
     errors.csv              failed runs and their messages
+    identity.json           the resolved scenario and hashes of the files it reads
+    .sweep.lock             pid of the sweep writing the folder (while it runs)
 
 A rerun skips every run whose file exists (files are written to a temporary name
-and renamed, so a half-written file never counts) and retries failed runs; one
-failing run never stops or loses the others, but a sweep in which every run fails
-raises :class:`SweepError`.
+unique to the process and renamed, so a half-written file never counts) and retries
+failed runs; one failing run never stops or loses the others, but a sweep in which
+every run fails raises :class:`SweepError`. Run ids hash the whole resolved scenario
+and its files, and a folder holding another scenario's results is refused unless
+``fresh``; one sweep at a time writes a folder; pool workers die with the sweep
+(:mod:`scenarios.sweep_state`).
 
 ``results.parquet`` mixes three kinds of rows: per line (``line_id`` set), per grade
 (``line_id == ""``, ``grade`` a grade) and all grades (``grade == "all"``); summing
@@ -32,6 +37,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import re
 import sys
 import time
 import types
@@ -44,13 +50,32 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulator.io.safety import child_path, escape_frame
 from simulator.model import GRADES, UserError
 
 from .measures import COLUMNS, LinePricer, numba_threads, run_measures, summary
 from .scenario import RunSpec, Scenario, expand_runs, with_overrides
+from .sweep_state import (
+    check_folder,
+    die_with_parent,
+    fingerprint,
+    identity_record,
+    remove_temp_files,
+    sweep_lock,
+    write_atomic,
+    write_with,
+)
 
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT_S = 10.0
+#: A Dask scheduler address: optional tcp:// or tls://, a host name, IPv4 or [IPv6], a port.
+_CLUSTER_ADDRESS = re.compile(
+    r"(?P<scheme>(?:tcp|tls)://)?(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,252})|\[[0-9A-Fa-f:.]+\])"
+    r":(?P<port>[0-9]{1,5})",
+    re.ASCII,
+)
+#: An in-process Dask scheduler (``LocalCluster(processes=False)``).
+_INPROC_ADDRESS = re.compile(r"inproc://[A-Za-z0-9.:/\-\[\]]{1,200}", re.ASCII)
 #: Error when ``--cluster`` is used without Dask (the ``cluster`` extra) installed.
 CLUSTER_EXTRA_MESSAGE = (
     "rota sweep --cluster needs the cluster extra: pip install 'rota-engine[cluster]'"
@@ -187,21 +212,19 @@ def split_results(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 def run_path(out_dir: Path, run_id: str) -> Path:
     """Result file of a run."""
-    return Path(out_dir) / "runs" / f"{run_id}.parquet"
+    return child_path(out_dir, "runs", f"{run_id}.parquet")
 
 
 def _write_run(out_dir: Path, outcome: RunOutcome) -> None:
-    error_file = Path(out_dir) / "errors" / f"{outcome.run_id}.txt"
+    """Write a run's table (or its error) under a temporary name, then rename it."""
+    error_file = child_path(out_dir, "errors", f"{outcome.run_id}.txt")
     if outcome.error is not None:
         error_file.parent.mkdir(parents=True, exist_ok=True)
-        error_file.write_text(outcome.error + "\n", "utf-8")
+        write_atomic(error_file, outcome.error + "\n")
         return
-    path = run_path(out_dir, outcome.run_id)
-    tmp = path.with_suffix(".parquet.tmp")
     table = outcome.table
     assert table is not None
-    table.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    write_with(run_path(out_dir, outcome.run_id), lambda tmp: table.to_parquet(tmp, index=False))
     error_file.unlink(missing_ok=True)
 
 
@@ -232,7 +255,9 @@ def _progress(total: int, enabled: bool | None):
     )
 
 
-def _worker_init() -> None:  # pragma: no cover - runs in worker processes
+def _worker_init(parent_pid: int) -> None:  # pragma: no cover - runs in worker processes
+    """Pool worker set-up: die with the parent (``parent_pid``), one Numba thread."""
+    die_with_parent(parent_pid)
     import numba
 
     numba.set_num_threads(1)
@@ -274,7 +299,9 @@ def _iter_process_pool(
     scenario: Scenario, specs: Sequence[RunSpec], workers: int, evaluate: Evaluator | None
 ) -> Iterable[RunOutcome]:
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
+    ) as pool:
         # with "spawn" the pool starts its workers in submit(): all of them start here
         with _main_hidden(not _from_main(evaluate)):
             pending = {pool.submit(execute, scenario, spec, evaluate): spec for spec in specs}
@@ -291,6 +318,7 @@ def _iter_process_pool(
 def _iter_dask(
     scenario: Scenario, specs: Sequence[RunSpec], address: str, evaluate: Evaluator | None
 ) -> Iterable[RunOutcome]:
+    address = check_cluster_address(address)
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -298,8 +326,12 @@ def _iter_dask(
 
     try:
         client = Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
-    except OSError as exc:
-        raise UserError(f"--cluster {address}: cannot connect: {exc}") from None
+    except (OSError, ValueError, TypeError) as exc:  # refused, timed out, unreachable
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise UserError(
+            f"--cluster {address}: cannot connect to a Dask scheduler within "
+            f"{CONNECT_TIMEOUT_S:g} s ({reason})"
+        ) from None
     with client:
         scattered = client.scatter(scenario, broadcast=True)
         futures = {
@@ -317,6 +349,45 @@ def _iter_dask(
             fut.release()
 
 
+def check_cluster_address(address: str) -> str:
+    """``address`` of a Dask scheduler: ``tcp://HOST:PORT``, ``tls://HOST:PORT`` or ``HOST:PORT``.
+
+    ``inproc://...`` (an in-process ``LocalCluster(processes=False)``) is accepted too.
+
+    Returns
+    -------
+    str
+        The address with ``tcp://`` added when it had no scheme.
+
+    Raises
+    ------
+    UserError
+        Any other form, e.g. ``garbage://x`` or a port outside 1-65535.
+    """
+    text = address.strip()
+    if _INPROC_ADDRESS.fullmatch(text):
+        return text
+    match = _CLUSTER_ADDRESS.fullmatch(text)
+    if not match or not 1 <= int(match.group("port")) <= 65535:
+        raise UserError(
+            f"--cluster {address[:80]!r}: expected a Dask scheduler address tcp://HOST:PORT "
+            "or HOST:PORT, e.g. tcp://127.0.0.1:8786"
+        )
+    return text if match.group("scheme") else f"tcp://{text}"
+
+
+def _todo(specs: Sequence[RunSpec], out: Path, only: Sequence[str] | None, result: SweepResult):
+    """Runs to do now; finished runs are recorded as skipped in ``result``."""
+    todo = []
+    wanted = set(only) if only is not None else None
+    for spec in specs:
+        if run_path(out, spec.run_id).is_file():
+            result.skipped.append(spec.run_id)
+        elif wanted is None or spec.run_id in wanted:
+            todo.append(spec)
+    return todo
+
+
 def run_sweep(
     scenario: Scenario,
     out_dir: str | Path,
@@ -326,8 +397,13 @@ def run_sweep(
     only: Sequence[str] | None = None,
     evaluate: Evaluator | None = None,
     progress: bool | None = None,
+    fresh: bool = False,
 ) -> SweepResult:
     """Run a scenario's sweep, resuming from what ``out_dir`` already holds.
+
+    Only one sweep writes a folder at a time (a lock file with the writer's pid), and
+    a folder holding another scenario's results is refused unless ``fresh`` (see
+    :mod:`scenarios.sweep_state`).
 
     Parameters
     ----------
@@ -347,6 +423,8 @@ def run_sweep(
         Run evaluator (default :func:`evaluate_run`); must be picklable for pools.
     progress
         Show a progress bar on stderr (default: when stderr is a terminal).
+    fresh
+        Delete the results already in ``out_dir`` and compute every run again.
 
     Returns
     -------
@@ -357,19 +435,42 @@ def run_sweep(
     SweepError
         Every run tried failed and no run has a result (the output files are written
         first; the error carries the result).
+    scenarios.sweep_state.SweepFolderError
+        ``out_dir`` holds the results of a different scenario and ``fresh`` is false.
+    scenarios.sweep_state.SweepLockedError
+        Another live sweep is writing ``out_dir``.
     """
     t0 = time.perf_counter()
+    if cluster:
+        cluster = check_cluster_address(cluster)
     out = Path(out_dir)
-    (out / "runs").mkdir(parents=True, exist_ok=True)
-    specs = expand_runs(scenario)
-    result = SweepResult(out, specs)
-    todo = []
-    wanted = set(only) if only is not None else None
-    for spec in specs:
-        if run_path(out, spec.run_id).is_file():
-            result.skipped.append(spec.run_id)
-        elif wanted is None or spec.run_id in wanted:
-            todo.append(spec)
+    out.mkdir(parents=True, exist_ok=True)
+    record = identity_record(scenario)
+    with sweep_lock(out):
+        check_folder(out, record, fresh=fresh)
+        remove_temp_files(out)
+        (out / "runs").mkdir(exist_ok=True)
+        specs = expand_runs(scenario, fingerprint(record))
+        result = SweepResult(out, specs)
+        todo = _todo(specs, out, only, result)
+        _run_locked(scenario, out, todo, result, workers, cluster, evaluate, progress)
+    result.seconds = time.perf_counter() - t0
+    _raise_if_all_failed(result)
+    return result
+
+
+def _run_locked(
+    scenario: Scenario,
+    out: Path,
+    todo: list[RunSpec],
+    result: SweepResult,
+    workers: int | None,
+    cluster: str | None,
+    evaluate: Evaluator | None,
+    progress: bool | None,
+) -> None:
+    """Evaluate ``todo``, writing each run as it finishes, then the combined tables."""
+    specs = result.runs
     if cluster:
         outcomes = _iter_dask(scenario, todo, cluster, evaluate)
     elif workers == 0 or (workers is None and len(todo) <= 1):
@@ -390,14 +491,11 @@ def run_sweep(
                 bar.advance(task)
     # failures left from earlier invocations that were not retried now
     for spec in specs:
-        err = out / "errors" / f"{spec.run_id}.txt"
+        err = child_path(out, "errors", f"{spec.run_id}.txt")
         if spec.run_id not in result.failed and err.is_file():
             if not run_path(out, spec.run_id).is_file():
                 result.failed[spec.run_id] = err.read_text("utf-8").strip()
     finalise(scenario, out, specs, result, seconds)
-    result.seconds = time.perf_counter() - t0
-    _raise_if_all_failed(result)
-    return result
 
 
 def _raise_if_all_failed(result: SweepResult) -> None:
@@ -428,15 +526,19 @@ def grid_frame(specs: Sequence[RunSpec]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def finalise(
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` as CSV (cells escaped) under a temporary name, then rename it."""
+    write_with(path, lambda tmp: escape_frame(frame).to_csv(tmp, index=False))
+
+
+def _manifest(
     scenario: Scenario,
     out: Path,
     specs: Sequence[RunSpec],
     result: SweepResult,
     seconds: dict[str, float],
-) -> None:
-    """Write the manifest, the combined results, the summary and the error table."""
-    grid = grid_frame(specs)
+) -> pd.DataFrame:
+    """One row per run: grid values, status (done, failed, pending), seconds, error."""
     status, errors = [], []
     for spec in specs:
         if run_path(out, spec.run_id).is_file():
@@ -448,40 +550,50 @@ def finalise(
         else:
             status.append("pending")
             errors.append("")
-    manifest = grid.copy()
+    manifest = grid_frame(specs)
     manifest.insert(0, "scenario_id", scenario.id)
     manifest["status"] = status
     manifest["seconds"] = [seconds.get(s.run_id, np.nan) for s in specs]
     manifest["error"] = errors
     manifest["grid"] = [json.dumps(dict(s.overrides), default=str) for s in specs]
-    manifest.to_csv(out / "manifest.csv", index=False)
+    return manifest
+
+
+def finalise(
+    scenario: Scenario,
+    out: Path,
+    specs: Sequence[RunSpec],
+    result: SweepResult,
+    seconds: dict[str, float],
+) -> None:
+    """Write the manifest, the combined results, the summary and the error table.
+
+    Each file is written under a temporary name and renamed, so a sweep killed here
+    leaves the previous whole file (the next sweep writes them again).
+    """
+    manifest = _manifest(scenario, out, specs, result, seconds)
+    _write_csv(manifest, out / "manifest.csv")
     failed = manifest[manifest["status"] == "failed"][["scenario_id", "run_id", "seed", "error"]]
-    failed.to_csv(out / "errors.csv", index=False)
-    done = [s.run_id for s, st in zip(specs, status, strict=True) if st == "done"]
+    _write_csv(failed, out / "errors.csv")
+    done = list(manifest.loc[manifest["status"] == "done", "run_id"])
     tables = [pd.read_parquet(run_path(out, run_id)) for run_id in done]
     results = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COLUMNS)
-    results.to_parquet(out / "results.parquet", index=False)
-    results.to_csv(out / "results.csv", index=False)
+    write_with(out / "results.parquet", lambda tmp: results.to_parquet(tmp, index=False))
+    _write_csv(results, out / "results.csv")
     summ = summary(results)
     if not summ.empty:
-        summ = grid.merge(summ.drop(columns=["seed"]), on="run_id", how="right")
-    summ.to_csv(out / "summary.csv", index=False)
-    (out / "scenario.json").write_text(
-        json.dumps(
-            {
-                "scenario_id": scenario.id,
-                "title": scenario.title,
-                "source": scenario.source,
-                "pay_years": list(scenario.pay_years),
-                "grid": {p: list(v) for p, v in scenario.sweep.grid},
-                "seeds": list(scenario.sweep.seeds),
-                "runs": len(specs),
-            },
-            indent=2,
-            default=str,
-        ),
-        "utf-8",
-    )
+        summ = grid_frame(specs).merge(summ.drop(columns=["seed"]), on="run_id", how="right")
+    _write_csv(summ, out / "summary.csv")
+    info = {
+        "scenario_id": scenario.id,
+        "title": scenario.title,
+        "source": scenario.source,
+        "pay_years": list(scenario.pay_years),
+        "grid": {p: list(v) for p, v in scenario.sweep.grid},
+        "seeds": list(scenario.sweep.seeds),
+        "runs": len(specs),
+    }
+    write_atomic(out / "scenario.json", json.dumps(info, indent=2, default=str))
 
 
 # ---------------------------------------------------------------------------

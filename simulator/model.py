@@ -12,6 +12,8 @@ times inside the cycle are minutes from Monday 00:00 of week 1.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field
 
 MIN_PER_DAY = 1440
@@ -87,14 +89,38 @@ class RotaError(UserError):
         if self.file is not None:
             parts.append(f"{self.file}:{self.row}" if self.row is not None else self.file)
         if self.line is not None:
-            parts.append(f"line {self.line!r}")
+            parts.append(f"line {brief(self.line, 60)}")
         if self.day is not None:
             parts.append(day_label(self.day))
         if self.field is not None:
-            parts.append(f"field {self.field!r}")
+            parts.append(f"field {brief(self.field, 80)}")
         where = ", ".join(parts)
         text = f"{where}: {self.message}" if where else self.message
         return " ".join(text.split())
+
+
+def brief(value: object, width: int = 40) -> str:
+    """``repr(value)`` cut to about ``width`` characters, for error messages.
+
+    Huge integers are described by their size (their repr can be millions of
+    characters, and Python refuses to write one of more than 4300 digits).
+
+    Examples
+    --------
+    >>> brief("x" * 100, 12)
+    "'xxxxxxxx..."
+    >>> brief(10**50)
+    'a 51-digit number'
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        digits = int(value.bit_length() * math.log10(2)) + 1
+        return f"a {digits}-digit number"
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+#: A 24-hour clock time in ASCII digits (``str.isdigit`` also accepts ``'０'`` and ``'²'``).
+_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})", re.ASCII)
 
 
 def parse_clock(text: object, *, field: str = "time") -> int:
@@ -107,19 +133,13 @@ def parse_clock(text: object, *, field: str = "time") -> int:
     """
     if isinstance(text, dt.time):
         return text.hour * 60 + text.minute
-    if not isinstance(text, str):
-        raise RotaError(f"malformed time {text!r}: expected 'HH:MM'", field=field)
-    parts = text.strip().split(":")
-    if (
-        len(parts) != 2
-        or not all(p.isdigit() for p in parts)
-        or len(parts[1]) != 2
-        or not 1 <= len(parts[0]) <= 2
-    ):
-        raise RotaError(f"malformed time {text!r}: expected 'HH:MM'", field=field)
+    match = _CLOCK.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise RotaError(f"malformed time {brief(text)}: expected 'HH:MM'", field=field)
+    parts = match.groups()
     hours, minutes = int(parts[0]), int(parts[1])
     if hours > 23 or minutes > 59:
-        raise RotaError(f"malformed time {text!r}: expected 00:00 to 23:59", field=field)
+        raise RotaError(f"malformed time {brief(text)}: expected 00:00 to 23:59", field=field)
     return hours * 60 + minutes
 
 
@@ -159,11 +179,28 @@ class ShiftType:
     expected_work_hours: float | None = None
 
     def __post_init__(self) -> None:
-        if not self.code or any(c in self.code for c in " +\t,") or self.code == "-":
-            raise RotaError(f"invalid shift code {self.code!r}", field="shifts")
+        if (
+            not isinstance(self.code, str)
+            or not self.code
+            or any(c.isspace() or c in "+," for c in self.code)
+            or self.code in ("-", ".")
+        ):
+            raise RotaError(f"invalid shift code {brief(self.code)}", field="shifts")
+        for name in ("rest_hours", "expected_work_hours"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
+                raise RotaError(
+                    f"{name.removesuffix('_hours')} must be a finite number of hours, "
+                    f"got {brief(value)}",
+                    field=f"shifts.{self.code}.{name.removesuffix('_hours')}",
+                )
         if self.kind not in KINDS:
             raise RotaError(
-                f"unknown kind {self.kind!r}: expected one of {', '.join(KINDS)}",
+                f"unknown kind {brief(self.kind)}: expected one of {', '.join(KINDS)}",
                 field=f"shifts.{self.code}.kind",
             )
         for name in ("start_min", "end_min"):
@@ -274,19 +311,19 @@ class Line:
             raise RotaError("line id must be a non-empty string", field="id")
         if self.grade not in GRADES:
             raise RotaError(
-                f"unknown grade {self.grade!r}: expected one of {', '.join(GRADES)}",
+                f"unknown grade {brief(self.grade)}: expected one of {', '.join(GRADES)}",
                 line=self.id,
                 field="grade",
             )
         if isinstance(self.years, bool) or not isinstance(self.years, int) or self.years < 0:
             raise RotaError(
-                f"years must be a whole number of completed years >= 0, got {self.years!r}",
+                f"years must be a whole number of completed years >= 0, got {brief(self.years)}",
                 line=self.id,
                 field="years",
             )
         if not isinstance(self.ltft, bool):
             raise RotaError(
-                f"ltft must be true or false, got {self.ltft!r}", line=self.id, field="ltft"
+                f"ltft must be true or false, got {brief(self.ltft)}", line=self.id, field="ltft"
             )
 
     @property
@@ -326,7 +363,9 @@ class Rota:
         where = {"file": self.source}
         if isinstance(self.weeks, bool) or not isinstance(self.weeks, int) or self.weeks < 1:
             raise RotaError(
-                f"weeks must be a whole number >= 1, got {self.weeks!r}", field="weeks", **where
+                f"weeks must be a whole number >= 1, got {brief(self.weeks)}",
+                field="weeks",
+                **where,
             )
         if self.start is not None and self.start.weekday() != 0:
             raise RotaError(
@@ -367,7 +406,7 @@ class Rota:
                 shift = self.shifts.get(code)
                 if shift is None:
                     raise RotaError(
-                        f"unknown shift code {code!r}", day=day, field="pattern", **where
+                        f"unknown shift code {brief(code)}", day=day, field="pattern", **where
                     )
                 start = day * MIN_PER_DAY + shift.start_min
                 duties.append((start, start + shift.duration_min, day, code))
@@ -381,7 +420,8 @@ class Rota:
             if end > nxt_start:
                 wrap = " across the cycle end" if i + 1 == len(duties) else ""
                 raise RotaError(
-                    f"{code!r} overlaps the next duty {nxt[3]!r} on {day_label(nxt[2])}{wrap}",
+                    f"{brief(code)} overlaps the next duty {brief(nxt[3])} "
+                    f"on {day_label(nxt[2])}{wrap}",
                     day=day,
                     field="pattern",
                     **where,

@@ -24,6 +24,7 @@ def add_cover(m: RotaModel) -> dict:
     n_codes = len(index)
     terms = []
     for req in m.problem.cover:
+        m.check_time()
         p = m.placements[req.day * n_codes + index[req.shift]]
         xs = [x[p.index] for x in m.x if p.index in x]
         n = sum(xs)

@@ -40,6 +40,7 @@ def add_weekend_unit(m: RotaModel) -> dict:
     codes = unit.shifts or tuple(m.problem.shifts)
     breaches = []
     for i in m.rule_doctors:
+        m.check_time()
         for w in range(m.problem.weeks):
             for code in codes:
                 xs = []
@@ -87,6 +88,7 @@ def add_night_blocks(m: RotaModel) -> dict:
     n = m.n_days
     breaches = []
     for i in m.rule_doctors:
+        m.check_time()
         flags = night_flags(m, i)
         if all(isinstance(f, int) for f in flags):
             continue
@@ -125,6 +127,7 @@ def add_no_consecutive_weekends(m: RotaModel) -> dict:
     weeks = m.problem.weeks
     breaches = []
     for i in m.rule_doctors:
+        m.check_time()
         flags = m.weekend_flags(i, "2016", ("shift", "partial", "oncall", "nroc"))
         pairs = range(weeks) if weeks > 2 else range(weeks - 1)
         for w in pairs:

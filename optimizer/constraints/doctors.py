@@ -24,6 +24,7 @@ def add_doctor_limits(m: RotaModel) -> dict:
     model = m.model
     weeks = m.problem.weeks
     for i, doc in enumerate(m.doctors):
+        m.check_time()
         lo, hi, parts = doctor_hours_bounds(doc)
         if not parts:
             continue

@@ -54,6 +54,7 @@ def add_average_weekly_hours(m: RotaModel, rule: Rule) -> dict:
     g = m.guard(f"rule:{rule.id}", rule_phrase(rule), "rule")
     cap = math.floor(limit_min * span * _SEC_PER_MIN + 1e-6)
     for i in m.rule_doctors:
+        m.check_time()
         items = [(p, v) for p, v in m.vars_of(i) if p.kind in rule.kinds]
         if span == weeks:
             windows = [[(p, v, p.length_min) for p, v in items]]
@@ -127,6 +128,7 @@ def add_hours_in_window(m: RotaModel, rule: Rule) -> dict:
     candidates = _window_terms(m, sel, starts, window)
     rows_by_allowed: dict[frozenset, list] = {}
     for i in m.rule_doctors:
+        m.check_time()
         x = m.x[i]
         allowed = frozenset(x)
         if allowed not in rows_by_allowed:
@@ -167,6 +169,7 @@ def add_shift_length(m: RotaModel, rule: Rule) -> dict:
     limit = minutes(rule, "limit")
     g = m.guard(f"rule:{rule.id}", rule_phrase(rule), "rule")
     for i in m.rule_doctors:
+        m.check_time()
         for p, v in m.vars_of(i):
             if p.kind in rule.kinds and p.length_min > limit + 1e-6:
                 m.add(model.add(v == 0), g)

@@ -30,6 +30,7 @@ def add_rest_between_duties(m: RotaModel, rule: Rule) -> dict:
     g = m.guard(f"rule:{rule.id}", rule_phrase(rule), "rule")
     combinable = m.problem.combinable
     for i in m.rule_doctors:
+        m.check_time()
         for p, a in m.vars_of(i):
             if p.kind not in rule.kinds:
                 continue
@@ -83,6 +84,7 @@ def add_nroc_rest(m: RotaModel, rule: Rule) -> dict:
     g_total = m.guard(f"rule:{rule.id}.total", rule_phrase(rule), "rule")
     g_cont = m.guard(f"rule:{rule.id}.continuous", rule_phrase(rule, "continuous"), "rule")
     for i in m.rule_doctors:
+        m.check_time()
         items = m.vars_of(i)
         for q, xq in items:
             if q.kind != "nroc" or q.kind not in rule.kinds or not q.expected_work:

@@ -59,6 +59,7 @@ def add_consecutive(m: RotaModel, rule: Rule) -> dict:
     run_need = max(1, int(-(-need // 1)))
     counts = {p.index for p in m.placements if counted(rule, p, defs)}
     for i in m.rule_doctors:
+        m.check_time()
         day_vars = [[(p, v) for p, v in m.on_day(i, d) if p.index in counts] for d in range(n_days)]
         if not any(day_vars):
             continue

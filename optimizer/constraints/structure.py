@@ -26,6 +26,7 @@ def add_day_structure(m: RotaModel) -> dict:
     problem = m.problem
     cycle = m.cycle_min
     for i in m.rule_doctors:
+        m.check_time()
         items = m.vars_of(i)
         for day in range(m.n_days):
             today = m.on_day(i, day)

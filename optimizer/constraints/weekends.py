@@ -25,6 +25,7 @@ def add_weekend_frequency(m: RotaModel, rule: Rule) -> dict:
     definition = rule.options.get("weekend", "2016")
     g = m.guard(f"rule:{rule.id}", rule_phrase(rule), "rule")
     for i in m.rule_doctors:
+        m.check_time()
         doc = m.doctors[i]
         if rule.ltft is not None and rule.ltft != doc.ltft:
             continue

@@ -49,7 +49,7 @@ def instance_path(instance: str | int | os.PathLike[str]) -> Path:
         Path of the instance file (not checked for existence).
     """
     text = os.fspath(instance) if not isinstance(instance, int) else str(instance)
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 6:
         data_dir = Path(os.environ.get("ROTA_NRP_DATA", DEFAULT_DATA_DIR))
         return data_dir / f"Instance{int(text)}.txt"
     return Path(text)

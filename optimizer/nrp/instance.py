@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from simulator import limits
+from simulator.model import UserError, brief
 
 __all__ = [
     "CoverRequirement",
@@ -23,10 +27,12 @@ __all__ = [
 ]
 
 
-class NrpFormatError(ValueError):
-    """Raised when an instance file is malformed.
+class NrpFormatError(UserError):
+    """Raised when an instance file is malformed or beyond the limits.
 
-    The message is a single line ``"<file>:<line>: <section>: <detail>"``.
+    The message is a single line ``"<file>:<line>: <section>: <detail>"``. A
+    :class:`~simulator.model.UserError` (so a ``ValueError``): the command line
+    reports it in one line with exit status 2.
     """
 
 
@@ -211,6 +217,11 @@ _SECTIONS = (
     "SECTION_COVER",
 )
 
+#: Largest integer in an instance (minutes, weights, counts): far above the benchmark's,
+#: and small enough that sums over a horizon stay within CP-SAT's 64-bit integers.
+MAX_VALUE = 10**9
+_INTEGER = re.compile(r"[+-]?[0-9]{1,12}", re.ASCII)
+
 _STAFF_FIELDS = (
     "MaxTotalMinutes",
     "MinTotalMinutes",
@@ -232,16 +243,25 @@ class _Parser:
     def fail(self, detail: str) -> NrpFormatError:
         where = f"{self.name}:{self.lineno}: " if self.lineno else f"{self.name}: "
         prefix = f"{self.section}: " if self.section else ""
-        return NrpFormatError(f"{where}{prefix}{detail}".replace("\n", " "))
+        return NrpFormatError(" ".join(f"{where}{prefix}{detail}".split()))
 
-    def integer(self, text: str, field: str, minimum: int | None = 0) -> int:
-        try:
-            value = int(text.strip())
-        except ValueError:
-            raise self.fail(f"{field} {text.strip()!r} is not an integer") from None
+    def integer(
+        self, text: str, field: str, minimum: int | None = 0, maximum: int | None = MAX_VALUE
+    ) -> int:
+        """An integer in ASCII digits from ``minimum`` to ``maximum`` (``None``: no bound)."""
+        if not _INTEGER.fullmatch(text.strip()):
+            raise self.fail(f"{field} {brief(text.strip())} is not an integer")
+        value = int(text.strip())
         if minimum is not None and value < minimum:
             raise self.fail(f"{field} {value} is below {minimum}")
+        if maximum is not None and abs(value) > maximum:
+            raise self.fail(f"{field} {value} is above {maximum:,}")
         return value
+
+    def within(self, limit: limits.Limit, value: int, field: str) -> None:
+        """Fail naming ``field`` when ``value`` exceeds ``limit``."""
+        if (message := limit.exceeded(value, field)) is not None:
+            raise self.fail(message)
 
     def fields(self, line: str, count: int | None, what: str) -> list[str]:
         parts = [p.strip() for p in line.split(",")]
@@ -264,14 +284,14 @@ def _split_sections(parser: _Parser, text: str) -> dict[str, list[tuple[int, str
             continue
         if line.startswith("SECTION_"):
             if line not in _SECTIONS:
-                raise parser.fail(f"unknown section {line!r}")
+                raise parser.fail(f"unknown section {brief(line)}")
             if line in sections:
-                raise parser.fail(f"duplicate section {line!r}")
+                raise parser.fail(f"duplicate section {brief(line)}")
             current = sections[line] = []
             parser.section = line
             continue
         if current is None:
-            raise parser.fail(f"data line outside a section: {line!r}")
+            raise parser.fail(f"data line outside a section: {brief(line)}")
         current.append((lineno, line))
     parser.section = ""
     parser.lineno = 0
@@ -282,6 +302,8 @@ def _split_sections(parser: _Parser, text: str) -> dict[str, list[tuple[int, str
 
 
 def _parse_shifts(p: _Parser, lines: list[tuple[int, str]]) -> tuple[ShiftType, ...]:
+    p.lineno = lines[0][0] if lines else p.lineno
+    p.within(limits.SHIFT_TYPES, len(lines), "shifts")
     raw: list[tuple[int, str, int, list[str]]] = []
     for lineno, line in lines:
         p.lineno = lineno
@@ -297,10 +319,10 @@ def _parse_shifts(p: _Parser, lines: list[tuple[int, str]]) -> tuple[ShiftType, 
     for lineno, sid, length, nxt in raw:
         p.lineno = lineno
         if ids.count(sid) > 1:
-            raise p.fail(f"duplicate ShiftID {sid!r}")
+            raise p.fail(f"duplicate ShiftID {brief(sid)}")
         for other in nxt:
             if other not in ids:
-                raise p.fail(f"forbidden successor {other!r} is not a shift")
+                raise p.fail(f"forbidden successor {brief(other)} is not a shift")
         shifts.append(ShiftType(sid, length, tuple(nxt)))
     if not shifts:
         raise p.fail("no shifts defined")
@@ -310,6 +332,8 @@ def _parse_shifts(p: _Parser, lines: list[tuple[int, str]]) -> tuple[ShiftType, 
 def _parse_staff(
     p: _Parser, lines: list[tuple[int, str]], shift_ids: tuple[str, ...], horizon: int
 ) -> tuple[Staff, ...]:
+    p.lineno = lines[0][0] if lines else p.lineno
+    p.within(limits.NRP_STAFF, len(lines), "staff")
     staff: list[Staff] = []
     seen: set[str] = set()
     for lineno, line in lines:
@@ -319,16 +343,16 @@ def _parse_staff(
         if not sid:
             raise p.fail("ID is empty")
         if sid in seen:
-            raise p.fail(f"duplicate staff ID {sid!r}")
+            raise p.fail(f"duplicate staff ID {brief(sid)}")
         seen.add(sid)
         max_shifts: dict[str, int] = {}
         for item in (s for s in parts[1].split("|") if s.strip()):
             if "=" not in item:
-                raise p.fail(f"MaxShifts item {item!r} is not of the form Shift=n")
+                raise p.fail(f"MaxShifts item {brief(item)} is not of the form Shift=n")
             shift, _, value = item.partition("=")
             shift = shift.strip()
             if shift not in shift_ids:
-                raise p.fail(f"MaxShifts shift {shift!r} is not a shift")
+                raise p.fail(f"MaxShifts shift {brief(shift)} is not a shift")
             max_shifts[shift] = p.integer(value, f"MaxShifts[{shift}]")
         values = [p.integer(v, f) for v, f in zip(parts[2:], _STAFF_FIELDS, strict=True)]
         staff.append(Staff(sid, max_shifts, *values))
@@ -356,9 +380,9 @@ def _parse_requests(
         p.lineno = lineno
         emp, day, shift, weight = p.fields(line, 4, "request")
         if emp not in staff_ids:
-            raise p.fail(f"EmployeeID {emp!r} is not a staff member")
+            raise p.fail(f"EmployeeID {brief(emp)} is not a staff member")
         if shift not in shift_ids:
-            raise p.fail(f"ShiftID {shift!r} is not a shift")
+            raise p.fail(f"ShiftID {brief(shift)} is not a shift")
         out.append(ShiftRequest(emp, _day(p, day, horizon), shift, p.integer(weight, "Weight")))
     return tuple(out)
 
@@ -392,7 +416,8 @@ def parse_instance(text: str, name: str = "<string>") -> NrpInstance:
         p.lineno = lines[1][0] if len(lines) > 1 else 0
         raise p.fail(f"expected exactly one horizon line, got {len(lines)}")
     p.lineno = lines[0][0]
-    horizon = p.integer(lines[0][1], "horizon", minimum=1)
+    horizon = p.integer(lines[0][1], "horizon", minimum=1, maximum=None)
+    p.within(limits.NRP_HORIZON, horizon, "horizon")
 
     p.section = "SECTION_SHIFTS"
     shifts = _parse_shifts(p, sections[p.section])
@@ -409,7 +434,7 @@ def parse_instance(text: str, name: str = "<string>") -> NrpInstance:
         parts = p.fields(line, None, "days off")
         emp = parts[0]
         if emp not in staff_ids:
-            raise p.fail(f"EmployeeID {emp!r} is not a staff member")
+            raise p.fail(f"EmployeeID {brief(emp)} is not a staff member")
         days = tuple(_day(p, d, horizon) for d in parts[1:] if d)
         days_off[emp] = tuple(sorted(set(days_off.get(emp, ()) + days)))
 
@@ -426,9 +451,9 @@ def parse_instance(text: str, name: str = "<string>") -> NrpInstance:
         day_s, shift, req, under, over = p.fields(line, 5, "cover")
         day = _day(p, day_s, horizon)
         if shift not in shift_ids:
-            raise p.fail(f"ShiftID {shift!r} is not a shift")
+            raise p.fail(f"ShiftID {brief(shift)} is not a shift")
         if (day, shift) in seen:
-            raise p.fail(f"duplicate cover for day {day} shift {shift!r}")
+            raise p.fail(f"duplicate cover for day {day} shift {brief(shift)}")
         seen.add((day, shift))
         cover.append(
             CoverRequirement(
@@ -473,5 +498,8 @@ def read_instance(path: str | os.PathLike[str]) -> NrpInstance:
         If the file cannot be read.
     """
     path = Path(path)
+    message = limits.FILE_MB.exceeded(round(path.stat().st_size / limits.MB, 1), "size")
+    if message is not None:
+        raise NrpFormatError(f"{path.name}: {message}")
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     return parse_instance(text, name=path.name)

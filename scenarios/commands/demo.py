@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..output import add_format_option, print_json, print_table
 from ._choices import RULESETS
-from ._common import positive_number
+from ._common import make_out_folder, time_limit
 from .optimise import DEMO_TIME_LIMIT_S
 from .simulate import DEMO_RUNS
 
@@ -37,7 +37,7 @@ def register(sub) -> None:
     )
     parser.add_argument(  # hidden: lets the tests run a short search
         "--time-limit",
-        type=positive_number,
+        type=time_limit,
         default=DEMO_TIME_LIMIT_S,
         help=argparse.SUPPRESS,
     )
@@ -107,11 +107,15 @@ def _department(table: bool) -> tuple[list[dict], list[dict], list[dict]]:
 
 def run(args) -> int:
     """Run ``rota demo``."""
+    from simulator.io.safety import check_out_folder
+
     from ..report import demo_report
     from .optimise import StderrProgress
     from .optimise import demo_section as redesign_section
     from .simulate import demo_section as simulation_section
 
+    check_out_folder(args.out)  # an existing file: refuse before any work
+    make_out_folder(args.out)  # an unwritable place: refuse before any work
     t0 = time.perf_counter()
     table = args.format == "table"
     reports, comparisons, compliance = _department(table)

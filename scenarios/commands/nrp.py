@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from ..output import add_format_option, print_csv, print_json, print_table
+from ._common import MAX_WORKERS, cp_sat_seed, time_limit, whole_number
 
 #: Fields shown in the table and CSV, in order.
 FIELDS = ("instance", "objective", "bound", "best_known", "gap", "status", "wall_time_s")
@@ -25,9 +26,10 @@ def register(sub) -> None:
         description=__doc__,
     )
     parser.add_argument("instance", metavar="INSTANCE", help="instance number 1-24 or a file path")
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="seconds")
-    parser.add_argument("--seed", type=int, default=1, metavar="N")
-    parser.add_argument("--workers", type=int, default=2, metavar="W", help="CP-SAT threads")
+    parser.add_argument("--time-limit", type=time_limit, default=60.0, metavar="S", help="seconds")
+    parser.add_argument("--seed", type=cp_sat_seed, default=1, metavar="N")
+    workers = whole_number(1, MAX_WORKERS)
+    parser.add_argument("--workers", type=workers, default=2, metavar="W", help="CP-SAT threads")
     parser.add_argument("--roster", action="store_true", help="include the roster in the JSON")
     add_format_option(parser)
     parser.set_defaults(run=run, format="json")

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..output import add_format_option, console, print_csv, print_json, print_table
 from ._choices import OBJECTIVES
+from ._common import (
+    MAX_WORKERS,
+    add_allow_outside,
+    add_contract_set,
+    cp_sat_seed,
+    time_limit,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     from optimizer.search import ProgressEvent
@@ -83,11 +92,21 @@ def register(sub) -> None:
         help="what to minimise (default: the problem's 'objective', else pay-loss)",
     )
     parser.add_argument(
-        "--time-limit", type=float, default=30.0, metavar="S", help="search time, seconds"
+        "--time-limit",
+        type=time_limit,
+        default=30.0,
+        metavar="S",
+        help="time for the whole command (reading, building and searching), seconds",
     )
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="CP-SAT random seed")
     parser.add_argument(
-        "--workers", type=int, default=2, metavar="W", help="CP-SAT workers (1: reproducible)"
+        "--seed", type=cp_sat_seed, default=0, metavar="N", help="CP-SAT random seed (0-2147483647)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=whole_number(1, MAX_WORKERS),
+        default=2,
+        metavar="W",
+        help="CP-SAT workers (1: reproducible)",
     )
     parser.add_argument(
         "--deterministic",
@@ -101,6 +120,8 @@ def register(sub) -> None:
         help="per doctor: pay components before and after, the change and what drove it "
         "(JSON: an 'explain' list; CSV: one row of components per doctor)",
     )
+    add_contract_set(parser)
+    add_allow_outside(parser, "problem file (reference_rota)")
     add_format_option(parser)
     parser.set_defaults(run=run)
 
@@ -167,60 +188,100 @@ def render_explain(entries: list[dict]) -> None:
         print("\n".join(explanation_lines(entry)))
 
 
-def _json(result: OptimiseResult, with_explain: bool) -> dict:
-    """The JSON of a result, with ``explain`` when asked for."""
+def _explain(result: OptimiseResult, params: dict) -> list[dict]:
+    """The per-doctor explanation, priced with the ``--set`` parameters when given."""
     from optimizer.explain import explain
 
+    return explain(
+        result, pay_params=params.get("wales-2026"), pay_params_2002=params.get("nhs-2002")
+    )
+
+
+def _json(result: OptimiseResult, with_explain: bool, params: dict | None = None) -> dict:
+    """The JSON of a result, with ``explain`` when asked for."""
     out = result.to_json()
     if with_explain:
-        out["explain"] = explain(result)
+        out["explain"] = _explain(result, params or {})
     return out
+
+
+#: Message of exit status 1 when no rota was found within the time limit.
+_NO_ROTA = "rota: no rota found within {:g} s: give more time (--time-limit)"
+#: Formats ``--out`` may write.
+ROTA_SUFFIXES = (".toml", ".csv", ".xlsx")
+
+
+def check_rota_out(out: str) -> None:
+    """Refuse an ``--out`` the rota could not be written to, before any work.
+
+    Raises
+    ------
+    simulator.model.UserError
+        An unknown suffix, a folder, or a parent folder that does not exist.
+    """
+    from simulator.model import UserError
+
+    path = Path(out)
+    if path.suffix.lower() not in ROTA_SUFFIXES:
+        raise UserError(f"--out {out}: use a .toml, .csv or .xlsx file name")
+    if path.is_dir():
+        raise UserError(f"--out {out}: is a folder")
+    if not path.resolve().parent.is_dir():
+        raise UserError(f"--out {out}: folder {path.resolve().parent} does not exist")
 
 
 def run(args) -> int:
     """Run ``rota optimise``."""
-    from optimizer.explain import explain, explanation_csv
+    from optimizer.explain import explanation_csv
     from optimizer.problem import read_problem
     from optimizer.solve import solve
+    from simulator.contracts import load_all_params, parse_overrides
     from simulator.io import write_rota
 
-    problem = read_problem(args.problem)
+    t0 = time.monotonic()  # --time-limit bounds the whole command, reading included
+    if args.out:
+        check_rota_out(args.out)
+    overrides = parse_overrides(args.overrides)
+    problem = read_problem(args.problem, allow_outside=args.allow_outside, pay_overrides=overrides)
+    params = load_all_params(problem.pay_year, (), overrides) if overrides else {}
     progress = StderrProgress() if sys.stderr.isatty() else None
+    left_s = args.time_limit - (time.monotonic() - t0)
+    if left_s <= 0:
+        print(_NO_ROTA.format(args.time_limit), file=sys.stderr)
+        return 1
     result = solve(
         problem,
         args.objective,
-        time_limit_s=args.time_limit,
+        time_limit_s=left_s,
         seed=args.seed,
         workers=args.workers,
         deterministic=args.deterministic,
         progress=progress,
+        pay_params=params.get("wales-2026"),
     )
     if result.status == "infeasible":
         message = result.conflict.message if result.conflict else "infeasible"
         if args.format == "json":
-            print_json(_json(result, args.explain))
+            print_json(_json(result, args.explain, params))
         print(f"rota: {message}", file=sys.stderr)
         return EXIT_INFEASIBLE
     if result.rota is None:
         if args.format == "json":
-            print_json(_json(result, args.explain))
-        print(
-            f"rota: no rota found within {args.time_limit:g} s: give more time (--time-limit)",
-            file=sys.stderr,
-        )
+            print_json(_json(result, args.explain, params))
+        print(_NO_ROTA.format(args.time_limit), file=sys.stderr)
         return 1
     if args.out:
         write_rota(result.rota, Path(args.out))
     if args.format == "json":
-        print_json(_json(result, args.explain))
+        print_json(_json(result, args.explain, params))
     elif args.format == "csv" and args.explain:
-        print_csv(*explanation_csv(explain(result)))
+        print_csv(*explanation_csv(_explain(result, params)))
     else:
         render_table(result)
         if args.out:
             console().print(f"wrote {args.out}")
         if args.explain:
-            render_explain(explain(result))
+            render_explain(_explain(result, params))
     if not result.compliant:
         print("rota: the rules engine found violations in the rota found", file=sys.stderr)
         return 1

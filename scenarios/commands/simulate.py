@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..output import add_format_option, print_csv, print_json, print_table
 from ._choices import CONTRACTS, ENGINES
-from ._common import add_rota_argument, load_rota, positive_number, whole_number
+from ._common import (
+    MAX_WORKERS,
+    add_rota_argument,
+    load_rota,
+    numpy_seed,
+    simulation_runs,
+    simulation_years,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,11 +51,11 @@ def register(sub) -> None:
     )
     add_rota_argument(parser)
     parser.add_argument(
-        "--runs", type=whole_number(1), default=1000, help="runs per line (default 1000)"
+        "--runs", type=simulation_runs, default=1000, help="runs per line (default 1000)"
     )
-    parser.add_argument("--seed", type=whole_number(0), default=0, help="root seed (default 0)")
+    parser.add_argument("--seed", type=numpy_seed, default=0, help="root seed (default 0)")
     parser.add_argument(
-        "--years", type=positive_number, default=1.0, help="years per run (default 1)"
+        "--years", type=simulation_years, default=1.0, help="years per run (default 1)"
     )
     parser.add_argument(
         "--params", metavar="FILE", default=None, help="on-call parameter file (TOML)"
@@ -62,7 +70,10 @@ def register(sub) -> None:
     )
     parser.add_argument("--engine", choices=ENGINES, default="montecarlo", help="engine")
     parser.add_argument(
-        "--workers", type=whole_number(1), default=1, help="threads for the Monte Carlo engine"
+        "--workers",
+        type=whole_number(1, MAX_WORKERS),
+        default=1,
+        help="threads for the Monte Carlo engine",
     )
     parser.add_argument("--plot", metavar="PNG", default=None, help="write the pay distribution")
     add_format_option(parser)

@@ -8,16 +8,21 @@ does not stop the others. DIR also gets results.parquet / results.csv (columns
 scenario_id, run_id, seed, year, grade, line_id, measure, value), manifest.csv and
 summary.csv; ``--report`` adds a report folder with plots and an index.html. Exit
 status 1 when a run failed.
+
+A run's id covers the whole resolved scenario and the parameter and rota files it
+reads (DIR/identity.json): a DIR holding the results of a different scenario is
+refused with the keys that differ; ``--fresh`` deletes them and recomputes. One sweep
+at a time writes DIR (DIR/.sweep.lock holds its pid; a lock left by a killed sweep is
+taken over). Killed sweeps resume; their pool workers die with them.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
-from pathlib import Path
 
 from ..output import print_csv, print_json, print_table
-from ._common import whole_number
+from ._common import MAX_WORKERS, add_allow_outside, make_out_folder, whole_number
 
 FORMATS = ("table", "json", "csv")
 
@@ -35,7 +40,7 @@ def register(sub) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--workers",
-        type=whole_number(0),
+        type=whole_number(0, MAX_WORKERS),
         default=None,
         metavar="N",
         help="worker processes (default: CPU count; 0 = in this process)",
@@ -47,8 +52,14 @@ def register(sub) -> None:
         "--report", action="store_true", help="also write a report folder DIR/report"
     )
     parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="delete the results already in DIR (of this or another scenario) and recompute",
+    )
+    parser.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (JSON/CSV to stdout)"
     )
+    add_allow_outside(parser, "scenario file (workforce.rotas)")
     parser.set_defaults(run=run)
 
 
@@ -64,18 +75,20 @@ def _fmt(value: object, column: str = "") -> str:
 
 def run(args) -> int:
     """Run ``rota sweep``."""
+    from simulator.io.safety import check_out_folder
     from simulator.model import UserError
 
     from ..scenario import read_scenario
-    from ..sweep import CLUSTER_EXTRA_MESSAGE, run_sweep
+    from ..sweep import CLUSTER_EXTRA_MESSAGE, check_cluster_address, run_sweep
 
+    out = check_out_folder(args.out)  # before any work
+    if args.cluster:
+        args.cluster = check_cluster_address(args.cluster)
     if args.cluster and importlib.util.find_spec("distributed") is None:
         raise UserError(CLUSTER_EXTRA_MESSAGE)
-    scenario = read_scenario(args.scenario)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
-    result = run_sweep(scenario, out, workers=args.workers, cluster=args.cluster)
+    scenario = read_scenario(args.scenario, allow_outside=args.allow_outside)
+    make_out_folder(out)  # a place no folder can be made (/proc/x): refused before the runs
+    result = run_sweep(scenario, out, workers=args.workers, cluster=args.cluster, fresh=args.fresh)
     report_dir = None
     if args.report:
         from ..report import sweep_report

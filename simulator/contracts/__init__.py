@@ -13,7 +13,8 @@ Money is kept at full precision; :func:`compare` rounds to pence for output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from ..compile import CompiledRota, compile_rota
 from ..kernels.metrics import M
-from ..model import Rota, UserError
+from ..model import Rota, RotaError, UserError
 from ._common import metric_matrix, pack
 from .england2016 import price_2016
 from .kernels import P26_NAMES, protection
@@ -73,6 +74,17 @@ _DIGITS = 6
 
 def _compiled(rota: Rota | CompiledRota) -> CompiledRota:
     return compile_rota(rota) if isinstance(rota, Rota) else rota
+
+
+@contextmanager
+def _in_file(rota: Rota | CompiledRota) -> Iterator[None]:
+    """Add the rota's source file to a RotaError raised while pricing it."""
+    try:
+        yield
+    except RotaError as exc:
+        if isinstance(rota, Rota) and exc.file is None:
+            raise exc.located(file=rota.source) from None
+        raise
 
 
 def load_all_params(
@@ -136,7 +148,7 @@ def price(
         One row per line indexed by id. Money columns are GBP/year at full precision and
         always include ``total``. 2002 adds ``band`` and ``explanation`` (list of steps).
     """
-    compiled = _compiled(compiled)
+    rota, compiled = compiled, _compiled(compiled)
     if params is None:
         params = load_params(contract, pay_year)
     elif params.contract != contract:
@@ -144,7 +156,8 @@ def price(
     if contract == "nhs-2002":
         return price_2002(compiled, params, metrics, new_deal_compliant=new_deal_compliant)
     if contract == "wales-2026":
-        return price_2026(compiled, params, metrics)
+        with _in_file(rota):
+            return price_2026(compiled, params, metrics)
     return price_2016(compiled, params, metrics)
 
 
@@ -251,7 +264,7 @@ def compare(
     """
     if isinstance(compiled, Rota):
         name = compiled.name if name is None else name
-    compiled = _compiled(compiled)
+    rota, compiled = compiled, _compiled(compiled)
     params = dict(params or {})
     p02 = params.get("nhs-2002") or load_params("nhs-2002", pay_year)
     p26 = params.get("wales-2026") or load_params("wales-2026", pay_year)
@@ -259,7 +272,8 @@ def compare(
     if new_deal_compliant is None:
         new_deal_compliant = new_deal_compliance(compiled)
     old = price_2002(compiled, p02, values, new_deal_compliant=new_deal_compliant, explain=False)
-    new = price_2026(compiled, p26, values)
+    with _in_file(rota):
+        new = price_2026(compiled, p26, values)
     total_02 = old["total"].to_numpy()
     total_26 = new["total"].to_numpy()
     _, cost = protection(total_26, total_02)

@@ -4,29 +4,52 @@ One TOML file per contract and pay year lives in ``params/`` beside this module,
 e.g. ``params/wales-2026_2026-27.toml``. Every entry is a table with ``value``,
 ``unit``, ``tag`` (``C``, ``S``, ``A``, ``seed`` or ``derived``) and ``source``;
 an entry without ``value`` is a parameter with no default (it must be set before
-it is used). The schema below fixes the keys and the type of every value: an
-unknown key, a missing key or a value of the wrong type is a
-:class:`~simulator.model.UserError` naming the key.
+it is used). Numeric entries also state their range beside the unit: ``min``,
+``above`` (exclusive lower bound), ``max`` (see :mod:`simulator.ranges`). The schema
+below fixes the keys and the type of every value: an unknown key, a missing key, a
+value of the wrong type or out of range is a :class:`~simulator.model.UserError`
+naming the file, the line and the key. A user parameter file may state its own
+ranges; an entry without one takes the range of the bundled files.
 
 Overrides use dotted paths ``CONTRACT.KEY``, e.g.
-``wales-2026.unsocial_multiplier=1.37``; an override of an unknown path is an error.
+``wales-2026.unsocial_multiplier=1.37``; an override of an unknown path is an error,
+and an override is checked against the parameter's range like a value in a file.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..model import UserError
+from ..ranges import RANGE_KEYS, Range, line_of, parse_range, show
 
 #: Contracts, in display order.
 CONTRACTS = ("nhs-2002", "wales-2026", "england-2016")
-#: Pay years with bundled parameter files.
-PAY_YEARS = ("2025/26", "2026/27")
+#: A pay year label: ASCII digits only, e.g. ``2026/27``.
+PAY_YEAR_RE = re.compile(r"^([0-9]{4})/([0-9]{2})$", re.ASCII)
+
+
+def _bundled_pay_years() -> tuple[str, ...]:
+    """Pay years for which every contract has a bundled parameter file."""
+    folder = resources.files("simulator.contracts").joinpath("params")
+    found: dict[str, set[str]] = {}
+    for item in folder.iterdir():
+        contract, _, rest = item.name.removesuffix(".toml").partition("_")
+        match = PAY_YEAR_RE.match(rest.replace("-", "/"))
+        if item.name.endswith(".toml") and match:
+            found.setdefault(rest.replace("-", "/"), set()).add(contract)
+    return tuple(sorted(y for y, cs in found.items() if set(CONTRACTS) <= cs))
+
+
+#: Pay years with bundled parameter files (found in ``params/``).
+PAY_YEARS = _bundled_pay_years()
 #: Source tags allowed on a parameter.
 TAGS = ("C", "S", "A", "seed", "derived")
 
@@ -77,6 +100,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         **_COMMON,
         "additional_hours_multiplier": "number",
         "unsocial_multiplier": "number",
+        "unsocial_in_addition": "bool",
         "nroc_availability_rate": "number",
         "nroc_work_plain_multiplier": "number",
         "nroc_work_unsocial_multiplier": "number",
@@ -111,7 +135,18 @@ SCHEMA: dict[str, dict[str, str]] = {
     },
 }
 _META_KEYS = ("contract", "pay_year", "title")
-_ENTRY_KEYS = ("value", "unit", "tag", "source")
+_ENTRY_KEYS = ("value", "unit", "tag", "source", *RANGE_KEYS)
+#: Value kinds in words, for messages.
+_KIND_WORDS = {
+    "number": "number",
+    "int": "int (a whole number)",
+    "numbers": "numbers (a non-empty list of numbers)",
+    "ints": "ints (a non-empty list of whole numbers)",
+    "bool": "bool (true or false)",
+    "strings": "strings (a non-empty list of names)",
+}
+#: Value kinds that must carry a range in the bundled files.
+NUMERIC_KINDS = ("number", "int", "numbers", "ints")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +167,8 @@ class ContractParams:
         File the values came from (overrides are noted in ``overridden``).
     overridden
         Keys changed by overrides.
+    ranges
+        Key to the :class:`~simulator.ranges.Range` its values are checked against.
     """
 
     contract: str
@@ -140,6 +177,7 @@ class ContractParams:
     entries: Mapping[str, Mapping[str, str]]
     source: str = "<memory>"
     overridden: tuple[str, ...] = field(default=())
+    ranges: Mapping[str, Range] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         """Value of ``key``; raises ``UserError`` when it has no value."""
@@ -198,16 +236,81 @@ def _type_ok(kind: str, value: Any) -> bool:
     return all(isinstance(v, str) for v in value)  # strings
 
 
-def _check_value(contract: str, key: str, value: Any, where: str) -> None:
+def _check_value(contract: str, key: str, value: Any, where: str, rng: Range | None = None) -> None:
+    """Check the type of ``value`` and that it lies in ``rng``; the one check of every value.
+
+    ``where`` starts the message: ``FILE line N: parameter C.K = V`` for a file,
+    ``--set C.K=V`` for an override.
+    """
     kind = SCHEMA[contract][key]
     if value is None:
         if not kind.endswith("?"):
-            raise UserError(f"{where}: parameter {contract}.{key} needs a value")
+            raise UserError(f"{where}: needs a value")
         return
     if not _type_ok(kind, value):
+        raise UserError(f"{where}: must be {_KIND_WORDS[kind.rstrip('?')]}")
+    if rng is not None:
+        rng.check(value, where)
+
+
+def _entry_range(entry: Mapping[str, Any], where: str) -> Range | None:
+    """The range an entry states, or ``None`` when it states none."""
+    if not any(entry.get(k) is not None for k in RANGE_KEYS):
+        return None
+    return parse_range(entry, where)
+
+
+@cache
+def bundled_ranges(contract: str) -> dict[str, Range]:
+    """Ranges stated by the bundled parameter file of ``contract`` (latest pay year).
+
+    Every pay year's file states the same ranges (a test keeps them equal).
+    """
+    check_contract(contract)
+    data = tomllib.loads(params_path(contract, PAY_YEARS[-1]).read_text("utf-8"))
+    out = {}
+    for key, entry in data.items():
+        if isinstance(entry, dict):
+            rng = _entry_range(entry, f"{contract}.{key}")
+            if rng is not None:
+                out[key] = rng
+    return out
+
+
+def _where(source: str, text: str, key: str, value: Any, contract: str) -> str:
+    line = line_of(text, key)
+    at = f" line {line}" if line else ""
+    shown = "" if value is None else f" = {show(value)}"
+    return f"{source}{at}: parameter {contract}.{key}{shown}"
+
+
+def _parse_entry(
+    contract: str, key: str, entry: Any, source: str, text: str
+) -> tuple[Any, dict[str, str], Range | None]:
+    """Value, ``{unit, tag, source}`` and range of one entry of a parameter file."""
+    line = line_of(text, key)
+    at = f"{source} line {line}" if line else source
+    if not isinstance(entry, dict):
         raise UserError(
-            f"{where}: parameter {contract}.{key} must be {kind.rstrip('?')}, got {value!r}"
+            f"{at}: parameter {contract}.{key} must be a table {{ value, unit, tag, source }}"
         )
+    extra = sorted(set(entry) - set(_ENTRY_KEYS))
+    if extra:
+        raise UserError(f"{at}: parameter {contract}.{key} has unknown field {extra[0]!r}")
+    for name in ("unit", "tag", "source"):
+        if not isinstance(entry.get(name), str):
+            raise UserError(f"{at}: parameter {contract}.{key} needs a {name!r} string")
+    if entry["tag"] not in TAGS:
+        raise UserError(
+            f"{at}: parameter {contract}.{key} has tag {entry['tag']!r}: "
+            f"expected one of {', '.join(TAGS)}"
+        )
+    rng = _entry_range(entry, f"{at}: parameter {contract}.{key}")
+    if rng is None:
+        rng = bundled_ranges(contract).get(key)
+    value = entry.get("value")
+    _check_value(contract, key, value, _where(source, text, key, value, contract), rng)
+    return value, {k: entry[k] for k in ("unit", "tag", "source")}, rng
 
 
 def parse_params_text(text: str, *, source: str = "<memory>") -> ContractParams:
@@ -216,8 +319,9 @@ def parse_params_text(text: str, *, source: str = "<memory>") -> ContractParams:
     Raises
     ------
     UserError
-        Bad TOML, unknown contract, unknown or missing key, malformed entry or a value
-        of the wrong type; the message names the file and the key.
+        Bad TOML, unknown contract, unknown or missing key, malformed entry, a value
+        of the wrong type or out of its range; the message names the file, the line
+        and the key.
     """
     try:
         data = tomllib.loads(text)
@@ -229,39 +333,26 @@ def parse_params_text(text: str, *, source: str = "<memory>") -> ContractParams:
             f"{source}: key 'contract' must be one of {', '.join(CONTRACTS)}, got {contract!r}"
         )
     pay_year = data.get("pay_year")
-    if not isinstance(pay_year, str):
+    if not isinstance(pay_year, str) or not PAY_YEAR_RE.match(pay_year):
         raise UserError(f"{source}: key 'pay_year' must be a string like \"2026/27\"")
     schema = SCHEMA[contract]
     values: dict[str, Any] = {}
     entries: dict[str, dict[str, str]] = {}
+    ranges: dict[str, Range] = {}
     for key, entry in data.items():
         if key in _META_KEYS:
             continue
         if key not in schema:
-            raise UserError(f"{source}: unknown parameter {contract}.{key}")
-        if not isinstance(entry, dict):
-            raise UserError(
-                f"{source}: parameter {contract}.{key} must be a table "
-                "{ value, unit, tag, source }"
-            )
-        extra = sorted(set(entry) - set(_ENTRY_KEYS))
-        if extra:
-            raise UserError(f"{source}: parameter {contract}.{key} has unknown field {extra[0]!r}")
-        for name in ("unit", "tag", "source"):
-            if not isinstance(entry.get(name), str):
-                raise UserError(f"{source}: parameter {contract}.{key} needs a {name!r} string")
-        if entry["tag"] not in TAGS:
-            raise UserError(
-                f"{source}: parameter {contract}.{key} has tag {entry['tag']!r}: "
-                f"expected one of {', '.join(TAGS)}"
-            )
-        _check_value(contract, key, entry.get("value"), source)
-        values[key] = entry.get("value")
-        entries[key] = {k: entry[k] for k in ("unit", "tag", "source")}
+            line = line_of(text, key)
+            at = f"{source} line {line}" if line else source
+            raise UserError(f"{at}: unknown parameter {contract}.{key}")
+        values[key], entries[key], rng = _parse_entry(contract, key, entry, source, text)
+        if rng is not None:
+            ranges[key] = rng
     missing = [k for k in schema if k not in values]
     if missing:
         raise UserError(f"{source}: missing parameter {contract}.{missing[0]}")
-    return ContractParams(contract, pay_year, values, entries, source)
+    return ContractParams(contract, pay_year, values, entries, source, ranges=ranges)
 
 
 def parse_override_value(text: str) -> Any:
@@ -301,11 +392,38 @@ def check_override_paths(overrides: Mapping[str, Any]) -> None:
             raise UserError(f"--set {path}: unknown parameter path")
 
 
+def check_override(path: str, value: Any, where: str | None = None) -> None:
+    """Check one override ``CONTRACT.KEY = value`` against the schema and bundled range.
+
+    The check :func:`apply_overrides` makes, available before any file is loaded
+    (a scenario checks its ``[contracts]`` and grid values when it is read).
+
+    Parameters
+    ----------
+    path
+        ``CONTRACT.KEY``.
+    value
+        The value.
+    where
+        Start of the message (default ``--set PATH=VALUE``).
+
+    Raises
+    ------
+    UserError
+        Unknown path, wrong type or a value out of range.
+    """
+    check_override_paths({path: value})
+    contract, _, key = path.partition(".")
+    where = where or f"--set {path}={show(value)}"
+    _check_value(contract, key, value, where, bundled_ranges(contract).get(key))
+
+
 def apply_overrides(params: ContractParams, overrides: Mapping[str, Any]) -> ContractParams:
     """Return ``params`` with the overrides of its contract applied.
 
     Overrides for other (known) contracts are ignored, so that one mapping can be
-    given to every contract; unknown paths are errors.
+    given to every contract; unknown paths are errors. Each value is checked for type
+    and range (the range of ``params``, else the bundled one).
     """
     check_override_paths(overrides)
     values = dict(params.values)
@@ -314,12 +432,32 @@ def apply_overrides(params: ContractParams, overrides: Mapping[str, Any]) -> Con
         contract, _, key = path.partition(".")
         if contract != params.contract:
             continue
-        _check_value(contract, key, value, f"--set {path}")
+        rng = params.ranges.get(key) or bundled_ranges(contract).get(key)
+        _check_value(contract, key, value, f"--set {path}={show(value)}", rng)
         values[key] = value
         changed.append(key)
     return ContractParams(
-        params.contract, params.pay_year, values, params.entries, params.source, tuple(changed)
+        params.contract,
+        params.pay_year,
+        values,
+        params.entries,
+        params.source,
+        tuple(changed),
+        params.ranges,
     )
+
+
+def read_text_file(path: Path, what: str) -> str:
+    """Text of a UTF-8 file; a one-line ``UserError`` when it cannot be read or decoded."""
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"{path}: {what} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at "
+            f"offset {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read {what} ({exc.strerror})") from None
 
 
 def load_params(
@@ -348,11 +486,12 @@ def load_params(
     check_contract(contract)
     if path is None:
         file = params_path(contract, pay_year)
+        params = parse_params_text(file.read_text("utf-8"), source=str(file))
     else:
         file = Path(path)
         if not file.is_file():
             raise UserError(f"{file}: parameter file not found")
-    params = parse_params_text(file.read_text("utf-8"), source=str(file))
+        params = parse_params_text(read_text_file(file, "parameter file"), source=str(file))
     if params.contract != contract:
         raise UserError(f"{file}: is for contract {params.contract!r}, not {contract!r}")
     return apply_overrides(params, overrides or {})

@@ -195,7 +195,10 @@ def pay_2026_reference(point: float, H: float, U: float, A: float, nroc, premium
     out = {
         "basic": point * share,
         "additional_hours": max(H - bh, 0.0) * p["additional_hours_multiplier"] * r * w,
-        "unsocial": U * (p["unsocial_multiplier"] - 1.0) * r * w,
+        "unsocial": U
+        * (p["unsocial_multiplier"] - (0.0 if p["unsocial_in_addition"] else 1.0))
+        * r
+        * w,
         "nroc_availability": A * p["nroc_availability_rate"] * r * w,
         "nroc_work": (
             nroc[0] * p["nroc_work_plain_multiplier"] + nroc[1] * p["nroc_work_unsocial_multiplier"]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..compile import CompiledRota
 from ..definitions import load_definitions
-from ..model import GRADE_CODE
+from ..model import GRADE_CODE, RotaError
 from ._common import column, frame, grade_names, metric_matrix, pack
 from .kernels import P26_NAMES, PAY_2026_COLUMNS, nroc_paid_hours_2026, pay_2026
 from .params import ContractParams, load_params
@@ -55,17 +55,35 @@ def premium_per_line(compiled: CompiledRota, params: ContractParams) -> np.ndarr
 
     Raises
     ------
-    UserError
-        A GP or OMFS line while ``gp_premium_gbp`` / ``omfs_premium_gbp`` is not set.
+    RotaError
+        A GP or OMFS line while ``gp_premium_gbp`` / ``omfs_premium_gbp`` is not set:
+        the message names the (first such) line, its specialty and the parameter, and
+        says how to set it; callers holding the rota add its file.
     """
     out = np.zeros(compiled.n_lines, dtype=np.float64)
     for prefix in ("gp", "omfs"):
         key, names_key = f"{prefix}_premium_gbp", f"{prefix}_specialties"
         names = {s.strip().casefold() for s in params[names_key]}
         mask = np.array([s.strip().casefold() in names for s in compiled.specialty], dtype=bool)
-        if mask.any():
-            out[mask] = float(params[key])  # raises when the premium is not set
+        if not mask.any():
+            continue
+        if params.get(key) is None:
+            i = int(np.flatnonzero(mask)[0])
+            raise RotaError(
+                premium_not_set(params.contract, key, compiled.specialty[i]),
+                line=compiled.line_ids[i],
+                field="specialty",
+            )
+        out[mask] = float(params[key])
     return out
+
+
+def premium_not_set(contract: str, key: str, specialty: str) -> str:
+    """The message for a GP or OMFS line priced while its premium has no value."""
+    return (
+        f"{contract}.{key} is not set and specialty {specialty.strip()!r} is paid the "
+        f"premium: give it with --set {contract}.{key}=VALUE (GBP/year)"
+    )
 
 
 def nroc_paid_hours(compiled: CompiledRota, params: ContractParams) -> np.ndarray:

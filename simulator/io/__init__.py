@@ -28,7 +28,9 @@ def read_rota(path: str | Path, *, shifts: str | Path | None = None) -> Rota:
     Raises
     ------
     RotaError
-        With a one-line message naming file, line id, day and field.
+        With a one-line message naming file, line id, day and field; also for a file
+        beyond the limits of :mod:`simulator.limits` (size, weeks, lines, nesting),
+        checked before the work that grows with them.
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -18,10 +18,23 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from ..model import Line, Rota, RotaError, ShiftType, format_clock
-from .common import LINE_KEYS, build_line, check_keys, parse_cell, parse_start, read_text
-from .toml_rota import load_toml, parse_shift_table
+from .. import limits
+from ..model import Line, Rota, RotaError, ShiftType, brief, format_clock
+from .common import (
+    LINE_KEYS,
+    build_line,
+    check_keys,
+    check_limit,
+    check_start,
+    parse_cell,
+    parse_start,
+    read_text,
+)
+from .safety import escape_row, unescape_rows, write_sheet_rows
+from .toml_rota import check_size, load_toml, parse_shift_table
+from .workbook import open_workbook, sheet_rows
 
 ATTRIBUTE_COLUMNS = tuple(k for k in LINE_KEYS if k != "pattern")
 GRID_HEADER = ("id", "grade", "years", "ltft", "specialty")
@@ -41,10 +54,18 @@ def rota_from_rows(
     name: str,
     start=None,
     first_row: int = 1,
+    start_file: str | None = None,
 ) -> Rota:
-    """Build a rota from grid rows (first row is the header)."""
+    """Build a rota from grid rows (first row is the header).
+
+    ``start_file`` names where ``start`` came from in errors (default ``file``).
+
+    Text cells escaped against formulas (``'=x``, see :mod:`simulator.io.safety`)
+    are read as written before escaping (``=x``).
+    """
     if not rows:
         raise RotaError("the grid is empty", file=file)
+    rows = unescape_rows(rows)
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     lowered = [h.lower() for h in header]
     if "id" not in lowered:
@@ -66,6 +87,9 @@ def rota_from_rows(
             field="days",
         )
     weeks = len(day_cols) // 7
+    check_limit(limits.ROTA_WEEKS, weeks, field="weeks", file=file, row=first_row)
+    check_start(start, weeks, file=start_file or file)
+    check_size(len(rows) - 1, len(day_cols), file=file)
     lines: list[Line] = []
     for r, row in enumerate(rows[1:], start=first_row + 1):
         cells = list(row) + [None] * (len(header) - len(row))
@@ -79,7 +103,8 @@ def rota_from_rows(
                 field="days",
             )
         table = {key: cells[i] for key, i in attr_cols.items()}
-        where = {"file": file, "row": r, "line": str(table.get("id"))}
+        line_id = table.get("id")
+        where = {"file": file, "row": r, "line": line_id if isinstance(line_id, str) else None}
         days = tuple(parse_cell(cells[i], day, **where) for day, i in enumerate(day_cols))
         lines.append(build_line(table, days, file=file, row=r))
     return Rota(name=name, weeks=weeks, shifts=shifts, lines=tuple(lines), start=start, source=file)
@@ -108,6 +133,11 @@ def read_csv_rota(path: str | Path, shifts_path: str | Path | None = None) -> Ro
     data, _ = load_toml(shifts_file)
     check_keys(data, ("name", "start", "shifts", "weeks"), field="", file=str(shifts_file))
     shifts = parse_shift_table(data.get("shifts"), file=str(shifts_file))
+    name = data.get("name", path.stem)
+    if not isinstance(name, str):
+        raise RotaError(
+            f"name must be text, got {brief(name)}", file=str(shifts_file), field="name"
+        )
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
@@ -116,56 +146,64 @@ def read_csv_rota(path: str | Path, shifts_path: str | Path | None = None) -> Ro
         rows,
         shifts,
         file=str(path),
-        name=data.get("name", path.stem),
+        name=name,
         start=parse_start(data.get("start"), file=str(shifts_file)),
+        start_file=str(shifts_file),
     )
 
 
-def _sheet_rows(sheet) -> list[list[object]]:
-    return [list(r) for r in sheet.iter_rows(values_only=True)]
+def _rows_of(book: Any, title: str, file: str, *, grid: bool = False) -> list[list[object]]:
+    """A sheet's rows (empty rows kept, so that row numbers match the sheet's)."""
+    limit = limits.LINES if grid else limits.SHIFT_TYPES
+    rows = sheet_rows(book[title], file=file, name=title, limit=limit, header_rows=1)
+    out: list[list[object]] = []
+    for n, row in rows:
+        out.extend([] for _ in range(n - 1 - len(out)))
+        out.append(list(row))
+    return out
 
 
 def read_xlsx_rota(path: str | Path) -> Rota:
-    """Read an XLSX workbook: grid on the first sheet, a ``shifts`` sheet, optional ``meta``."""
-    import zipfile
+    """Read an XLSX workbook: grid on the first sheet, a ``shifts`` sheet, optional ``meta``.
 
-    import openpyxl
-
+    Raises
+    ------
+    RotaError
+        An unreadable or oversized workbook (see :mod:`simulator.io.workbook`), a
+        missing sheet, or a problem in the rota, naming file, sheet, row and field.
+    """
     path = Path(path)
     file = str(path)
-    read_text_probe = path.read_bytes() if path.exists() else None
-    if read_text_probe is None:
-        raise RotaError("no such file", file=file)
-    if not read_text_probe.strip():
-        raise RotaError("the file is empty", file=file)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise RotaError(
-            f"not a readable .xlsx workbook ({type(exc).__name__})", file=file
-        ) from None
-    try:
+    with open_workbook(path, file) as book:
         names = book.sheetnames
         if "shifts" not in names:
             raise RotaError("the workbook needs a sheet named 'shifts'", file=file, field="shifts")
-        shift_rows = _sheet_rows(book["shifts"])
+        grids = [n for n in names if n not in ("shifts", "meta")]
+        if not grids:
+            raise RotaError(
+                "the workbook has no grid sheet (a sheet other than 'shifts' and 'meta')",
+                file=file,
+                field="sheets",
+            )
+        shift_rows = unescape_rows(_rows_of(book, "shifts", file))  # '=x written as text
         shifts = _shifts_from_rows(shift_rows, file=f"{file}[shifts]")
         meta: dict[str, object] = {}
         if "meta" in names:
-            for row in _sheet_rows(book["meta"]):
+            for row in unescape_rows(_rows_of(book, "meta", file)):
                 if row and row[0] not in (None, ""):
                     meta[str(row[0]).strip()] = row[1] if len(row) > 1 else None
             check_keys(meta, ("name", "start", "key"), field="", file=f"{file}[meta]")
-        grid_name = next(n for n in names if n not in ("shifts", "meta"))
-        rows = _sheet_rows(book[grid_name])
-    finally:
-        book.close()
+        grid_name = grids[0]
+        rows = _rows_of(book, grid_name, file, grid=True)
+    name = meta.get("name")
+    start = parse_start(meta.get("start"), file=f"{file}[meta]")
     return rota_from_rows(
         rows,
         shifts,
         file=f"{file}[{grid_name}]",
-        name=str(meta.get("name") or path.stem),
-        start=parse_start(meta.get("start"), file=f"{file}[meta]"),
+        name=path.stem if name in (None, "") else str(name),
+        start=start,
+        start_file=f"{file}[meta]",
     )
 
 
@@ -241,7 +279,7 @@ def write_csv_rota(rota: Rota, path: str | Path, shifts_path: str | Path | None 
 
     path = Path(path)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(rota_to_rows(rota))
+        csv.writer(handle).writerows(escape_row(row) for row in rota_to_rows(rota))
     lines = [f"name = {_q(rota.name)}"]
     if rota.start is not None:
         lines.append(f"start = {rota.start.isoformat()}")
@@ -251,20 +289,19 @@ def write_csv_rota(rota: Rota, path: str | Path, shifts_path: str | Path | None 
 
 
 def write_xlsx_rota(rota: Rota, path: str | Path) -> None:
-    """Write an XLSX workbook: ``rota`` grid, ``shifts`` and ``meta`` sheets."""
+    """Write an XLSX workbook: ``rota`` grid, ``shifts`` and ``meta`` sheets.
+
+    Text cells are typed as text, so a line id like ``=1+1`` is never a formula.
+    """
     import openpyxl
 
     book = openpyxl.Workbook()
     grid = book.active
     grid.title = "rota"
-    for row in rota_to_rows(rota):
-        grid.append(row)
-    sheet = book.create_sheet("shifts")
-    for row in shifts_to_rows(rota):
-        sheet.append(row)
-    meta = book.create_sheet("meta")
-    meta.append(["key", "value"])
-    meta.append(["name", rota.name])
+    write_sheet_rows(grid, rota_to_rows(rota))
+    write_sheet_rows(book.create_sheet("shifts"), shifts_to_rows(rota))
+    meta: list[list[object]] = [["key", "value"], ["name", rota.name]]
     if rota.start is not None:
         meta.append(["start", rota.start.isoformat()])
+    write_sheet_rows(book.create_sheet("meta"), meta)
     book.save(path)

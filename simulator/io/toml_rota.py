@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..model import Line, Rota, RotaError, ShiftType, format_clock
+from .. import limits
+from ..model import Line, Rota, RotaError, ShiftType, brief, format_clock
 from .common import (
     LINE_KEYS,
     as_bool,
     as_int,
     build_line,
     check_keys,
+    check_limit,
+    check_start,
     parse_pattern,
     parse_shift,
     parse_start,
+    parse_toml,
     read_text,
 )
 
@@ -34,6 +37,7 @@ def parse_shift_table(shifts: object, *, file: str) -> dict[str, ShiftType]:
     """Parse the ``[shifts]`` table into ShiftTypes keyed by code."""
     if not isinstance(shifts, Mapping) or not shifts:
         raise RotaError("missing [shifts] table with at least one shift", file=file, field="shifts")
+    check_limit(limits.SHIFT_TYPES, len(shifts), field="shifts", file=file)
     return {code: parse_shift(code, entry, file=file) for code, entry in shifts.items()}
 
 
@@ -43,24 +47,45 @@ def rotate_days(days: tuple, weeks: int) -> tuple:
     return days[k:] + days[:k]
 
 
+def rota_weeks(value: object, *, file: str) -> int:
+    """The cycle length ``weeks``: a whole number from 1 to ``ROTA_MAX_ROTA_WEEKS``."""
+    weeks = as_int(value, field="weeks", limit=limits.ROTA_WEEKS, file=file)
+    if weeks < 1:
+        raise RotaError(f"weeks must be a whole number >= 1, got {weeks}", file=file, field="weeks")
+    return weeks
+
+
+def check_size(n_lines: int, n_days: int, **where) -> None:
+    """Refuse a rota of more than ``ROTA_MAX_LINES`` lines or ``ROTA_MAX_GRID_CELLS`` line-days."""
+    check_limit(limits.LINES, n_lines, field="lines", **where)
+    check_limit(limits.GRID_CELLS, n_lines * n_days, field="lines x days", **where)
+
+
+def _entries(data: Mapping, header: str, file: str) -> list:
+    entries = data.get(header, [])
+    if not isinstance(entries, list):
+        raise RotaError(f"use [[{header}]] tables", file=file, field=header)
+    return entries
+
+
 def rota_from_mapping(data: Mapping, *, file: str, text: str = "") -> Rota:
     """Build a Rota from parsed TOML data (``text`` gives line numbers for errors)."""
     check_keys(data, ROTA_KEYS, field="", file=file)
     if "weeks" not in data:
         raise RotaError("missing 'weeks' (cycle length in whole weeks)", file=file, field="weeks")
-    weeks = as_int(data["weeks"], field="weeks", file=file)
+    weeks = rota_weeks(data["weeks"], file=file)
     name = data.get("name", Path(file).stem)
     if not isinstance(name, str):
-        raise RotaError(f"name must be text, got {name!r}", file=file, field="name")
+        raise RotaError(f"name must be text, got {brief(name)}", file=file, field="name")
     start = parse_start(data.get("start"), file=file)
+    check_start(start, weeks, file=file)
     default_pc = as_bool(data.get("prospective_cover", False), field="prospective_cover", file=file)
     shifts = parse_shift_table(data.get("shifts"), file=file)
+    lines_in, rolling_in = _entries(data, "lines", file), _entries(data, "rolling", file)
+    check_size(len(lines_in) + weeks * len(rolling_in), 7 * weeks, file=file)
 
     lines: list[Line] = []
-    for header in ("lines", "rolling"):
-        entries = data.get(header, [])
-        if not isinstance(entries, list):
-            raise RotaError(f"use [[{header}]] tables", file=file, field=header)
+    for header, entries in (("lines", lines_in), ("rolling", rolling_in)):
         rows = _entry_rows(text, header)
         for j, entry in enumerate(entries):
             row = rows[j] if j < len(rows) else None
@@ -68,7 +93,8 @@ def rota_from_mapping(data: Mapping, *, file: str, text: str = "") -> Rota:
                 raise RotaError(
                     f"each [[{header}]] entry must be a table", file=file, row=row, field=header
                 )
-            line_id = str(entry.get("id", f"{header}[{j}]"))
+            line_id = entry.get("id", f"{header}[{j}]")
+            line_id = line_id if isinstance(line_id, str) and len(line_id) <= 80 else brief(line_id)
             where = {"file": file, "line": line_id, "row": row}
             check_keys(entry, LINE_KEYS, field="", **where)
             if "pattern" not in entry:
@@ -97,10 +123,7 @@ def load_toml(path: str | Path) -> tuple[dict, str]:
     """Read and parse a TOML file; syntax errors become one-line RotaErrors."""
     path = Path(path)
     text = read_text(path)
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        raise RotaError(f"not valid TOML: {exc}", file=str(path)) from None
+    return parse_toml(text, file=str(path)), text
 
 
 def read_toml_rota(path: str | Path) -> Rota:
@@ -222,8 +245,4 @@ def write_toml_rota(rota: Rota, path: str | Path) -> None:
 
 def rota_from_toml_text(text: str, *, file: str = "<text>") -> Rota:
     """Build a rota from TOML text (tests, notebooks, generated rotas)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RotaError(f"not valid TOML: {exc}", file=file) from None
-    return rota_from_mapping(data, file=file, text=text)
+    return rota_from_mapping(parse_toml(text, file=file), file=file, text=text)

@@ -4,9 +4,12 @@ A rule set is a TOML file in ``params/`` (one per rule set). Each ``[rules.<id>]
 table is one rule: the ``family`` that checks it, which duties it looks at
 (``kinds``), which lines it applies to (``patterns``, ``ltft``), family options
 (``measure``, ``weekend``, ``mode``) and its numeric limits. Every number is a
-table ``{ value, unit, tag, source }``: the tag is ``C`` (confirmed), ``S``
-(transcription), ``A`` (assumption of this project) or ``seed`` (the BMA Cymru
-Wales FAQ), as in the project's contract reference.
+table ``{ value, unit, min/above, max, tag, source }``: the tag is ``C``
+(confirmed), ``S`` (transcription), ``A`` (assumption of this project) or ``seed``
+(the BMA Cymru Wales FAQ), as in the project's contract reference; ``min``
+(``above`` for a strict bound) and ``max`` give the range the value must lie in
+(:mod:`simulator.ranges`). A number of a new rule without a range takes the range
+of its unit (:data:`UNIT_RANGE`).
 
 Users override numbers by dotted key (``"<rule id>.<parameter>"``, e.g.
 ``"rest_between_shifts.limit"``) or with a TOML file in the same layout, whose
@@ -25,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model import KIND_CODE, KINDS, UserError
+from ..ranges import RANGE_KEYS, Range, parse_range, show
 
 #: Bundled rule sets, by name (file ``params/<name>.toml``).
 RULESETS = ("new-deal", "wtr", "wales-2026", "england-2016")
@@ -47,6 +51,17 @@ UNIT_FACTOR = {
     "1 in N": 1.0,
 }
 
+#: Range of a number whose entry states none (a new rule in a user file), by unit.
+UNIT_RANGE = {
+    "h": Range(min=0, max=168, unit="h"),
+    "h/week": Range(above=0, max=168, unit="h/week"),
+    "h after midnight": Range(min=0, max=24, unit="h after midnight"),
+    "weeks": Range(min=1, max=52, unit="weeks"),
+    "days": Range(min=1, max=366, unit="days"),
+    "shifts": Range(min=1, max=100, unit="shifts"),
+    "1 in N": Range(min=1, max=52, unit="1 in N"),
+}
+
 #: Columns of the integer rule table packed for the kernels.
 RI_FAMILY, RI_SELECTOR, RI_KINDS, RI_PATTERNS, RI_LTFT, RI_OPTION = range(6)
 N_RULE_INT = 6
@@ -55,7 +70,7 @@ N_RULE_FLOAT = 5
 
 RULE_KEYS = ("family", "title", "kinds", "patterns", "ltft", "measure", "weekend", "mode")
 RULESET_KEYS = ("name", "title", "description", "rules")
-PARAM_KEYS = ("value", "unit", "tag", "source")
+PARAM_KEYS = ("value", "unit", "tag", "source", *RANGE_KEYS)
 
 
 class RulesError(UserError):
@@ -207,12 +222,18 @@ SUB_CHECKS = {
 
 @dataclass(frozen=True, slots=True)
 class Param:
-    """One number of a rule, with its unit and source."""
+    """One number of a rule, with its unit, source and range."""
 
     value: float
     unit: str
     tag: str
     source: str
+    bounds: Range | None = None
+
+    @property
+    def range(self) -> Range:
+        """The range the value must lie in (its own, else that of its unit)."""
+        return self.bounds or UNIT_RANGE.get(self.unit, Range(min=0, unit=self.unit))
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,9 +295,10 @@ class RuleSet:
                     f"unknown parameter {key!r}: rule {rule.id!r} ({rule.family}) has "
                     f"{', '.join(names)}"
                 )
-            number = _as_number(value, key)
             old = rule.params.get(parts[1])
             unit = dict((n, u) for n, u, _ in rule.spec.params)[parts[1]]
+            bounds = old.range if old is not None else Param(0.0, unit, "A", "").range
+            number = _as_number(value, f"--set {key}={show(value)}", bounds)
             new = (
                 Param(number, unit, "A", "user override")
                 if old is None
@@ -309,15 +331,18 @@ class RuleSet:
         return r_int, r_f
 
 
-def _as_number(value: object, where: str) -> float:
+def _as_number(value: object, where: str, bounds: Range) -> float:
+    """``value`` as a float in ``bounds``; the one check of every number of a rule."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise RulesError(f"{where}: expected a number, got {value!r}")
     try:
         number = float(value)
     except ValueError:
         raise RulesError(f"{where}: expected a number, got {value!r}") from None
-    if not math.isfinite(number) or number < 0:
-        raise RulesError(f"{where}: expected a finite number >= 0, got {value!r}")
+    try:
+        bounds.check(number, where)
+    except UserError as exc:
+        raise RulesError(str(exc)) from None
     return number
 
 
@@ -331,20 +356,27 @@ def _parse_param(entry: object, old: Param | None, unit: str, where: str) -> Par
     if not isinstance(entry, Mapping):
         if old is None:
             raise RulesError(f"{where}: expected {{ value, unit, tag, source }}, got {entry!r}")
-        return replace(old, value=_as_number(entry, where), tag="A", source="user file")
+        number = _as_number(entry, f"{where} = {show(entry)}", old.range)
+        return replace(old, value=number, tag="A", source="user file")
     _check_keys(entry, PARAM_KEYS, f"{where}.")
     base = {} if old is None else {"unit": old.unit, "tag": old.tag, "source": old.source}
     merged = {**base, **entry}
-    for key in PARAM_KEYS:
+    for key in PARAM_KEYS[:4]:
         if key not in merged:
             raise RulesError(f"{where}: missing {key!r}")
     if merged["unit"] != unit:
         raise RulesError(f"{where}: unit must be {unit!r}, got {merged['unit']!r}")
     if merged["tag"] not in TAGS:
         raise RulesError(f"{where}: tag must be one of {', '.join(TAGS)}, got {merged['tag']!r}")
-    return Param(
-        _as_number(merged["value"], f"{where}.value"), unit, merged["tag"], merged["source"]
-    )
+    try:
+        bounds = parse_range(merged, where) if any(k in entry for k in RANGE_KEYS) else None
+    except UserError as exc:
+        raise RulesError(str(exc)) from None
+    if bounds is None and old is not None:
+        bounds = old.bounds
+    param = Param(0.0, unit, merged["tag"], merged["source"], bounds)
+    number = _as_number(merged["value"], f"{where}.value = {show(merged['value'])}", param.range)
+    return replace(param, value=number)
 
 
 def _str_list(value: object, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:
@@ -427,6 +459,11 @@ def parse_ruleset(data: Mapping, *, base: RuleSet | None = None, file: str = "<m
 def _read_toml(path: Path | str) -> dict:
     try:
         text = Path(path).read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RulesError(
+            f"{path}: rules file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at "
+            f"offset {exc.start}); save it as UTF-8"
+        ) from None
     except OSError as exc:
         raise RulesError(f"{path}: cannot read rules file ({exc.strerror})") from None
     try:

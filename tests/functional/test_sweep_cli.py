@@ -83,10 +83,21 @@ def test_failed_run_exit_1(tmp_path, capsys):
     path = tmp_path / "s.toml"
     path.write_text(
         "years = 1\n[workforce]\nrotas = ['department']\n[sweep.grid]\n"
-        "'awards.default' = [0.01, 'x']\n"
+        "'nhs-2002.ltft_fraction' = [[0.5, 0.6, 0.7, 0.8, 0.9], [0.5]]\n"
     )
     assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--workers", "0"]) == 1
     assert "failed run-0001" in capsys.readouterr().out
+
+
+def test_bad_grid_value_exit_2_before_any_run(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        "years = 1\n[workforce]\nrotas = ['department']\n[sweep.grid]\n"
+        "'awards.default' = [0.01, 'x']\n"
+    )
+    assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--workers", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "line 5" in err and "'x'" in err and not (tmp_path / "o" / "runs").exists()
 
 
 def test_missing_scenario_file(tmp_path, capsys):

@@ -232,7 +232,7 @@ def test_strict_sweep_raises_on_one_failure(tmp_path):
     path = tmp_path / "half.toml"
     path.write_text(
         "years = 1\n[workforce]\nrotas = ['department']\n[sweep.grid]\n"
-        "'awards.default' = [0.01, 'x']\n"
+        "'nhs-2002.ltft_fraction' = [[0.5, 0.6, 0.7, 0.8, 0.9], [0.5]]\n"
     )
     assert len(api.sweep(path, tmp_path / "a", workers=0, progress=False).failed) == 1
     with pytest.raises(SweepError, match="1 of 2 runs failed"):

@@ -11,7 +11,6 @@ import zipfile
 import openpyxl
 import pytest
 
-from optimizer import problem_sheets
 from optimizer.problem import Problem, ProblemError, problem_from_mapping, read_problem
 from optimizer.problem_sheets import (
     as_bool,
@@ -22,6 +21,7 @@ from optimizer.problem_sheets import (
     write_table_csv,
 )
 from scenarios.cli import main
+from simulator import limits
 from simulator.examples import example_path
 
 PROBLEMS = "department/problems"
@@ -247,7 +247,7 @@ def _add(sheet: str, row: list):
 def _too_many_rows(book):
     sheet = book.create_sheet("leave")
     sheet.append(["doctor", "days"])
-    for _ in range(problem_sheets.MAX_ROWS):
+    for _ in range(limits.SHEET_ROWS.value + 1):
         sheet.append(["A", "Mon wk1"])
 
 
@@ -264,7 +264,11 @@ def _too_many_rows(book):
         (_set("cover", "C2", "two"), r"field 'cover.count': expected a whole number.*\(row 2\)"),
         (_set("problem", "B3", "three"), r"field 'problem.weeks': expected a whole number"),
         (_add("problem", ["colour", "red"]), r"field 'problem'.*unknown key 'colour'"),
-        (_too_many_rows, r"field 'leave': sheet 'leave' has more than 5000 rows"),
+        (
+            _too_many_rows,
+            r"field 'leave': sheet 'leave': rows = 5001 exceeds the limit of 5,000 rows in a "
+            r"problem sheet or CSV table \(ROTA_MAX_SHEET_ROWS\)",
+        ),
     ],
 )
 def test_workbook_errors_name_file_sheet_and_row(tmp_path, mutate, match):
@@ -286,8 +290,12 @@ def test_corrupt_and_oversized_workbooks(tmp_path, monkeypatch):
     with pytest.raises(ProblemError, match=r"other.xlsx: not a readable .xlsx workbook"):
         read_problem(not_excel)
     good = build_workbook(tomllib.loads(TINY), tmp_path / "big.xlsx")
-    monkeypatch.setattr(problem_sheets, "MAX_BYTES", 1000)
-    with pytest.raises(ProblemError, match=r"big.xlsx: the workbook is 0 MB uncompressed: at most"):
+    monkeypatch.setenv("ROTA_MAX_XLSX_MB", "0")
+    with pytest.raises(
+        ProblemError,
+        match=r"big.xlsx: size = 0.1 exceeds the limit of 0 MB uncompressed for a workbook "
+        r"\(ROTA_MAX_XLSX_MB\)",
+    ):
         read_problem(good)
 
 
@@ -329,7 +337,10 @@ def test_csv_errors_name_the_csv_file_and_row(tmp_path):
 @pytest.mark.parametrize(
     ("csv_text", "match"),
     [
-        ("id,grade\n" + "A,F1\n" * 5000, r"doctors.csv: more than 5000 rows"),
+        (
+            "id,grade\n" + "A,F1\n" * 5001,
+            r"doctors.csv: rows = 5001 exceeds the limit of 5,000 rows in a problem sheet",
+        ),
         ("id,grade\nA,SHO\n", r"p.toml, doctor 'A', field 'grade': grade must be one of"),
     ],
 )

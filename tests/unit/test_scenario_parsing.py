@@ -37,7 +37,8 @@ def test_bundled_examples_parse():
     assert s.awards.award("wales-2026", "2027/28") == pytest.approx(0.04)
     assert s.awards.award("nhs-2002", "2027/28") == pytest.approx(0.03)
     sweep = read_scenario(scenario_path("unsocial_sweep.toml"))
-    assert sweep.sweep.n_runs == 12 == len(expand_runs(sweep))
+    # 3 multipliers x 2 awards x 2 readings of "1.5x" x 2 seeds
+    assert sweep.sweep.n_runs == 24 == len(expand_runs(sweep))
 
 
 def test_defaults_fill_missing_sections():

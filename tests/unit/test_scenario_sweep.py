@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from scenarios.measures import run_measures
-from scenarios.scenario import expand_runs, scenario_from_text
+from scenarios.scenario import ScenarioError, expand_runs, scenario_from_text
 from scenarios.sweep import execute, run_path, run_sweep
 
 KEY = ["run_id", "year", "grade", "line_id", "measure"]
@@ -136,15 +136,24 @@ def test_a_failing_run_loses_nothing_else(clean, scenario, tmp_path):
     pd.testing.assert_frame_equal(_sorted(fixed.results()), _sorted(expected))
 
 
-def test_bad_grid_value_fails_its_run_only(tmp_path):
+def test_bad_grid_value_is_refused_when_read():
+    with pytest.raises(ScenarioError, match="awards.default must be a finite number"):
+        scenario_from_text(
+            'id = "bad"\nyears = 1\n[workforce]\nrotas = ["department"]\n'
+            "[sweep.grid]\n'awards.default' = [0.02, 'lots']\n"
+        )
+
+
+def test_inconsistent_grid_point_fails_its_run_only(tmp_path):
+    # each value is valid alone; the two LTFT tables disagree only when priced
     s = scenario_from_text(
-        'id = "bad"\nyears = 1\n[workforce]\nrotas = ["department"]\n'
-        "[sweep.grid]\n'awards.default' = [0.02, 'lots']\n"
+        'id = "bad"\nyears = 1\n[workforce]\nrotas = ["department"]\n[sweep.grid]\n'
+        '"nhs-2002.ltft_fraction" = [[0.5, 0.6, 0.7, 0.8, 0.9], [0.5]]\n'
     )
     result = run_sweep(s, tmp_path, workers=0, progress=False)
     assert len(result.failed) == 1
     (message,) = result.failed.values()
-    assert "awards.default must be a number" in message
+    assert "need equal lengths" in message
     assert result.finished == 1
 
 
