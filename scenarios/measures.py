@@ -36,12 +36,7 @@ from simulator.contracts import load_params
 from simulator.contracts._common import pack
 from simulator.contracts.kernels import BANDS, P26_NAMES
 from simulator.contracts.kernels import pay_2002 as kernel_pay_2002
-from simulator.contracts.nhs2002 import (
-    band_and_pay,
-    band_flags,
-    kernel_arrays,
-    new_deal_compliance,
-)
+from simulator.contracts.nhs2002 import band_and_pay, band_flags, kernel_arrays
 from simulator.contracts.params import ContractParams, apply_overrides
 from simulator.contracts.wales2026 import (
     nroc_paid_hours,
@@ -52,7 +47,6 @@ from simulator.contracts.wales2026 import (
 from simulator.examples import department_paths
 from simulator.io import read_rota
 from simulator.io.safety import short
-from simulator.metrics import compute_metrics_array
 from simulator.model import GRADES, Rota, RotaError
 
 from .population import generate_rota
@@ -272,19 +266,17 @@ def workforce_rotas(workforce: Workforce) -> list[Rota]:
 
 @lru_cache(maxsize=8)
 def load_workforce(workforce: Workforce) -> tuple[Group, ...]:
-    """Compile the workforce and compute metrics and New Deal compliance (cached)."""
+    """Compile the workforce and compute metrics and New Deal compliance (cached).
+
+    Large rotas take both from one fused pass (:func:`simulator.fused.metrics_and_compliance`).
+    """
+    from simulator.fused import metrics_and_compliance
+
     groups = []
     for rota in workforce_rotas(workforce):
         compiled = compile_rota(rota)
-        groups.append(
-            Group(
-                rota.name,
-                rota,
-                compiled,
-                compute_metrics_array(compiled),
-                new_deal_compliance(compiled),
-            )
-        )
+        metrics, new_deal = metrics_and_compliance(compiled, "new-deal")
+        groups.append(Group(rota.name, rota, compiled, metrics, new_deal))
     return tuple(groups)
 
 

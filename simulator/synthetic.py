@@ -67,6 +67,35 @@ def _draw(cells, cell_a, cell_b, st_start, st_len):
     return starts[:n].copy(), index[:n].copy(), offsets
 
 
+@njit(cache=True)
+def _count_at_most(u, cdf, out):
+    """``out[i, j]``: how many ``cdf`` entries are at most ``u[i, j]`` (searchsorted, right)."""
+    for i in range(u.shape[0]):
+        for j in range(u.shape[1]):
+            k = 0
+            for c in cdf:
+                k += c <= u[i, j]
+            out[i, j] = k
+
+
+def _cells(rng: np.random.Generator, n_lines: int, n_days: int) -> np.ndarray:
+    """The cell index of every day: ``rng.choice(len(CELLS), (n_lines, n_days), p=weights)``.
+
+    The same draws as that call (its uniform numbers, its cumulative weights, its
+    search), in blocks of lines and one byte per day instead of eight.
+    """
+    weights = np.array([w for _, w in CELLS])
+    p = weights / weights.sum()
+    cdf = p.cumsum()
+    cdf /= cdf[-1]
+    cells = np.empty((n_lines, n_days), dtype=np.int8)
+    block = max(1, 4_000_000 // max(n_days, 1))
+    for lo in range(0, n_lines, block):
+        hi = min(n_lines, lo + block)
+        _count_at_most(rng.random((hi - lo, n_days)), cdf, cells[lo:hi])
+    return cells
+
+
 def synthetic_compiled(n_lines: int, weeks: int, seed: int = 0) -> CompiledRota:
     """Draw ``n_lines`` random valid lines of ``weeks`` weeks.
 
@@ -84,7 +113,6 @@ def synthetic_compiled(n_lines: int, weeks: int, seed: int = 0) -> CompiledRota:
     CompiledRota
         Lines with ids ``"0"…``; grades, years and LTFT flags drawn too.
     """
-    weights = np.array([w for _, w in CELLS])
     rng = np.random.default_rng(seed)
     cell_a = np.array([c[0] if len(c) > 0 else -1 for c, _ in CELLS], dtype=np.int64)
     cell_b = np.array([c[1] if len(c) > 1 else -1 for c, _ in CELLS], dtype=np.int64)
@@ -94,8 +122,8 @@ def synthetic_compiled(n_lines: int, weeks: int, seed: int = 0) -> CompiledRota:
     st_exp = np.array([c[4] for c in CATALOGUE], dtype=np.float64)
     st_work = np.where(st_kind == KIND_NROC, np.nan_to_num(st_exp), st_len).astype(np.float64)
     n_days = 7 * weeks
-    cells = rng.choice(len(CELLS), size=(n_lines, n_days), p=weights / weights.sum())
-    starts, index, offsets = _draw(cells.astype(np.int8), cell_a, cell_b, st_start, st_len)
+    cells = _cells(rng, n_lines, n_days)
+    starts, index, offsets = _draw(cells, cell_a, cell_b, st_start, st_len)
     return CompiledRota(
         weeks=weeks,
         n_days=n_days,

@@ -81,8 +81,14 @@ def _step(text: str) -> None:
     print(f"demo: {text}…", file=sys.stderr, flush=True)
 
 
-def _department(table: bool) -> tuple[list[dict], list[dict], list[dict]]:
-    """Measure, compare and check the bundled department; print the tables when asked."""
+def _department(table: bool, warmup=None) -> tuple[list[dict], list[dict], list[dict]]:
+    """Measure, compare and check the bundled department; print each table when ready.
+
+    ``warmup`` (:class:`scenarios.warmup.Warmup`) compiles the rule kernels in another
+    process on a first run; they are waited for before the comparison needs them.
+    """
+    import numpy as np
+
     from simulator.contracts import compare
     from simulator.examples import department_paths
     from simulator.io import read_rota
@@ -90,17 +96,25 @@ def _department(table: bool) -> tuple[list[dict], list[dict], list[dict]]:
     from .compare import render_table as render_compare
     from .hours import hours_report, render_table
 
-    _step("measuring every line and comparing the contracts")
+    _step("measuring every line")
     rotas = [read_rota(path) for path in department_paths()]
     reports = [hours_report(rota) for rota in rotas]
-    comparisons = [compare(rota) for rota in rotas]
-    _step(f"checking the {len(RULESETS)} rule sets")
-    compliance = compliance_summary(rotas)
     if table:
         for report in reports:
             render_table(report)
+    _step("comparing the contracts")
+    if warmup is not None:
+        # compile the pay kernels here while the rules compile there, then wait for them
+        first = rotas[0]
+        compare(first, new_deal_compliant=np.ones(len(first.lines), dtype=np.bool_))
+        warmup.wait("rules")
+    comparisons = [compare(rota) for rota in rotas]
+    if table:
         for result in comparisons:
             render_compare(result)
+    _step(f"checking the {len(RULESETS)} rule sets")
+    compliance = compliance_summary(rotas)
+    if table:
         _render_compliance(compliance)
     return reports, comparisons, compliance
 
@@ -110,6 +124,7 @@ def run(args) -> int:
     from simulator.io.safety import check_out_folder
 
     from ..report import demo_report
+    from ..warmup import start as start_warmup
     from .optimise import StderrProgress
     from .optimise import demo_section as redesign_section
     from .simulate import demo_section as simulation_section
@@ -118,12 +133,20 @@ def run(args) -> int:
     make_out_folder(args.out)  # an unwritable place: refuse before any work
     t0 = time.perf_counter()
     table = args.format == "table"
-    reports, comparisons, compliance = _department(table)
-    _step(f"redesigning the F1 rota ({args.time_limit:g} s search)")
-    progress = StderrProgress() if sys.stderr.isatty() else None
-    redesign = redesign_section(args.format, time_limit_s=args.time_limit, progress=progress)
-    _step(f"simulating on-call ({DEMO_RUNS} runs a line)")
-    simulation = simulation_section(args.format)
+    # first run: the rule and simulation kernels compile in a second process meanwhile
+    warmup = start_warmup(("rules", "simulate"))
+    try:
+        reports, comparisons, compliance = _department(table, warmup)
+        _step(f"redesigning the F1 rota ({args.time_limit:g} s search)")
+        progress = StderrProgress() if sys.stderr.isatty() else None
+        redesign = redesign_section(args.format, time_limit_s=args.time_limit, progress=progress)
+        _step(f"simulating on-call ({DEMO_RUNS} runs a line)")
+        if warmup is not None:
+            warmup.wait("simulate")
+        simulation = simulation_section(args.format)
+    finally:
+        if warmup is not None:
+            warmup.close()
     _step("writing the report")
     folder = demo_report(Path(args.out), redesign=redesign, simulation=simulation)
     elapsed_s = time.perf_counter() - t0

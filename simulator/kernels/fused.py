@@ -94,73 +94,99 @@ from .metrics import (
 #: whole-shift threshold (fraction of the NROC duty).
 PP_R_LO, PP_R_HI, PP_R_MIN_WORK, PP_WHOLE = range(4)
 N_PP = 4
-#: Columns of the per-(shift index, weekday) table: the start clock and length the
-#: entry was computed for; minutes in plain time, in LTFT core time, in the night
-#: window and in the criterion-R window; and the weeks whose 2002 and 2016/2026
-#: weekend windows the duty touches, packed by :func:`weekend_span`.
-T_CLOCK, T_LEN, T_PLAIN, T_CORE, T_NIGHT, T_CRIT, T_WE02, T_WE = range(8)
+#: Columns of the per-(shift index, weekday) table. ``T_KEY`` packs the start
+#: clock, length and kind the row was computed for (-1: matches no duty);
+#: ``T_LEN`` the length; ``T_PLAIN`` and ``T_CORE`` the minutes in plain time and
+#: LTFT core time; ``T_FLAGS`` the duty's classes (:data:`DF_NIGHT`… and
+#: :data:`DF_CRIT`); ``T_WE02`` and ``T_WE`` the weeks whose 2002 and 2016/2026
+#: weekend windows the duty touches, as bits (bit ``k - K + 2`` for week ``k``,
+#: ``K`` the week of the start; see :func:`weekend_bits`).
+T_KEY, T_LEN, T_PLAIN, T_CORE, T_FLAGS, T_WE02, T_WE = range(7)
 N_T = 8
+#: A class flag beside DF_NIGHT, DF_LONG, DF_LONG_EVENING: resident on-call in
+#: the criterion-R window (2002 banding).
+DF_CRIT = 8
+#: Kind bits of ``T_FLAGS`` (above the class flags).
+F_NROC_KIND, F_ONCALL_KIND, F_PARTIAL_KIND = 16, 32, 64
+#: Integer sums of a line (minutes or counts), kept in a small buffer.
+A_DUTY, A_UNS, A_CORE, A_RES, A_UNS_RES, A_BH, A_NROC = range(7)
+A_NIGHTS, A_LONG, A_LONG_EVE, A_OC, A_HAS_OC, A_HAS_NROC, A_HAS_PARTIAL, A_CRIT = range(7, 15)
+N_A = 15
+#: Longest cycle whose weekend weeks fit one 64-bit word (with 6 bits of margin).
+MAX_WORD_WEEKS = 58
 #: Monday to Friday (cycle day 0 is a Monday).
 WEEKDAYS = np.array([True, True, True, True, True, False, False])
-#: Kinds mask of the resident duties (shift, partial, resident on-call).
-RESIDENT_MASK = 7
 
 
 @njit(cache=True, nogil=True)
-def weekend_span(s, e, lo, hi, base_week):
-    """The weeks ``k`` whose window ``[k W + lo, k W + hi)`` overlaps ``[s, e)``.
+def weekend_bits(s, e, lo, hi, base_week):
+    """Weeks ``k`` whose window ``[k W + lo, k W + hi)`` overlaps ``[s, e)``, as bits.
 
-    They are consecutive (``W`` is one week; the weeks tried are those of
-    :func:`~simulator.kernels.intervals.add_window_minutes`); packed as
-    ``(first - base_week + 2) * 256 + count``, 0 when there are none and -1 when
-    they do not fit.
+    Bit ``k - base_week + 2`` is set for each such week (``W`` = one week; the
+    weeks tried are those of :func:`~simulator.kernels.intervals.add_window_minutes`);
+    -1 when a week falls outside bits 0 to 5.
     """
-    first = -1
-    count = 0
+    bits = 0
     for k in range((s - hi) // MIN_PER_WEEK, (e - lo) // MIN_PER_WEEK + 2):
         if overlap_min(s, e, k * MIN_PER_WEEK + lo, k * MIN_PER_WEEK + hi) > 0:
-            if first < 0:
-                first = k
-            elif k != first + count:
+            rel = k - base_week + 2
+            if rel < 0 or rel > 5:
                 return -1
-            count += 1
-    if count == 0:
-        return 0
-    rel = first - base_week + 2
-    if rel < 0 or rel > 255 or count > 255:
-        return -1
-    return rel * 256 + count
+            bits |= np.int64(1) << rel
+    return bits
 
 
 @njit(cache=True, nogil=True)
-def fill_entry(tbl, slot, s, ln, defs, pp):
-    """Compute table row ``slot`` for a duty ``[s, s + ln)`` (see :data:`T_CLOCK`…).
+def duty_key(clock, ln, kind):
+    """The table key of a duty: start clock, length and kind packed in one integer."""
+    if ln < 0 or ln >= 1 << 30:
+        return np.int64(-2)  # never stored: such a duty is computed directly
+    return ((np.int64(clock) << 30 | ln) << 3) | np.int64(kind)
+
+
+@njit(cache=True, nogil=True)
+def fill_entry(tbl, slot, s, ln, k, defs, pp):
+    """Compute table row ``slot`` for a duty ``[s, s + ln)`` of kind ``k`` (see :data:`T_KEY`).
 
     Returns
     -------
     bool
-        False when the duty cannot be tabulated (its weekend weeks do not fit);
-        the row's weekend columns are then 0 and its length matches no duty.
+        False when the duty cannot be tabulated (its weekends do not fit the bits):
+        the row then holds its values but matches no duty.
     """
     base_week = s // MIN_PER_WEEK
     e = s + ln
-    we02 = weekend_span(s, e, defs[D_WEEKEND_2002_START], defs[D_WEEKEND_2002_END], base_week)
-    we16 = weekend_span(s, e, defs[D_WEEKEND_START], defs[D_WEEKEND_END], base_week)
-    ok = we02 >= 0 and we16 >= 0
-    tbl[slot, T_CLOCK] = s % MIN_PER_DAY
-    tbl[slot, T_LEN] = ln if ok else -1
+    we02 = weekend_bits(s, e, defs[D_WEEKEND_2002_START], defs[D_WEEKEND_2002_END], base_week)
+    we16 = weekend_bits(s, e, defs[D_WEEKEND_START], defs[D_WEEKEND_END], base_week)
+    clock = s % MIN_PER_DAY
+    key = duty_key(clock, ln, k)
+    ok = we02 >= 0 and we16 >= 0 and key >= 0
+    tbl[slot, T_KEY] = key if ok else -1
+    tbl[slot, T_LEN] = ln
     tbl[slot, T_PLAIN] = window_minutes(
         s, ln, MIN_PER_DAY, defs[D_PLAIN_START], defs[D_PLAIN_END], WEEKDAYS
     )
     tbl[slot, T_CORE] = window_minutes(
         s, ln, MIN_PER_DAY, defs[D_CORE_START], defs[D_CORE_END], WEEKDAYS
     )
-    tbl[slot, T_NIGHT] = window_minutes(
-        s, ln, MIN_PER_DAY, defs[D_NIGHT_START], defs[D_NIGHT_END], EVERY_DAY
-    )
-    lo = np.int64(pp[PP_R_LO])
-    hi = np.int64(pp[PP_R_HI])
-    tbl[slot, T_CRIT] = window_minutes(s, ln, MIN_PER_DAY, lo, hi, EVERY_DAY)
+    flags = F_NROC_KIND if k == KIND_NROC else (F_ONCALL_KIND if k == KIND_ONCALL else 0)
+    if k == KIND_PARTIAL:
+        flags = F_PARTIAL_KIND
+    if k != KIND_NROC:
+        night = window_minutes(
+            s, ln, MIN_PER_DAY, defs[D_NIGHT_START], defs[D_NIGHT_END], EVERY_DAY
+        )
+        if night >= defs[D_NIGHT_MIN_WORK]:
+            flags |= DF_NIGHT
+        if ln > defs[D_LONG_SHIFT]:
+            flags |= DF_LONG
+            if clock < defs[D_LONG_EVENING_START] and clock + ln > defs[D_LONG_EVENING_END]:
+                flags |= DF_LONG_EVENING
+        lo = np.int64(pp[PP_R_LO])
+        hi = np.int64(pp[PP_R_HI])
+        if k == KIND_ONCALL and window_minutes(s, ln, MIN_PER_DAY, lo, hi, EVERY_DAY) > 0:
+            flags |= DF_CRIT
+    tbl[slot, T_FLAGS] = flags
     tbl[slot, T_WE02] = we02 if ok else 0
     tbl[slot, T_WE] = we16 if ok else 0
     return ok
@@ -181,6 +207,46 @@ def flag_weekends_exact(s, ln, defs, weeks, wk02, wk16):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def flag_bits(bits, first_week, weeks, flags):
+    """Set ``flags[w mod weeks]`` for week ``first_week - 2 + b`` of each bit ``b`` of ``bits``."""
+    w = first_week - 2
+    while bits != 0:
+        if bits & 1:
+            flags[w % weeks] = 1
+        bits >>= 1
+        w += 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def add_row(acc, tbl, slot, count):
+    """Add ``count`` duties of table row ``slot`` to the line's integer sums ``acc``."""
+    ln = tbl[slot, T_LEN]
+    plain = tbl[slot, T_PLAIN]
+    flags = tbl[slot, T_FLAGS]
+    acc[A_DUTY] += count * ln
+    acc[A_UNS] += count * (ln - plain)
+    acc[A_CORE] += count * (ln - tbl[slot, T_CORE])
+    if flags & F_NROC_KIND:
+        acc[A_NROC] += count * ln
+        acc[A_OC] += count
+        acc[A_HAS_OC] = 1
+        acc[A_HAS_NROC] = 1
+    else:
+        acc[A_RES] += count * ln
+        acc[A_UNS_RES] += count * (ln - plain)
+        acc[A_NIGHTS] += count * (flags & DF_NIGHT != 0)
+        acc[A_LONG] += count * (flags & DF_LONG != 0)
+        acc[A_LONG_EVE] += count * (flags & DF_LONG_EVENING != 0)
+        if flags & F_ONCALL_KIND:
+            acc[A_OC] += count
+            acc[A_HAS_OC] = 1
+            if flags & DF_CRIT:
+                acc[A_CRIT] = 1
+        elif flags & F_PARTIAL_KIND:
+            acc[A_HAS_PARTIAL] = 1
+
+
+@njit(cache=True, nogil=True, inline="always")
 def touches_holiday(s, ln, bank_holiday, lo, hi):
     """Whether a bank holiday falls on a day whose plain window or whole day meets the duty."""
     n_days = bank_holiday.shape[0]
@@ -192,6 +258,18 @@ def touches_holiday(s, ln, bank_holiday, lo, hi):
         if bank_holiday[d % n_days]:
             return True
     return False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def popcount(x):
+    """Set bits of a 64-bit word."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    x = x + (x >> np.uint64(8))  # sums without a multiply (no overflow without the JIT)
+    x = x + (x >> np.uint64(16))
+    x = x + (x >> np.uint64(32))
+    return x & np.uint64(0x7F)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -207,10 +285,7 @@ def longest_day_run(dbits, tmp, n_days):
     ones = 0
     for w in range(nw):
         tmp[w] = dbits[w]
-        x = dbits[w]
-        while x != 0:  # population count
-            x &= x - np.uint64(1)
-            ones += 1
+        ones += popcount(dbits[w])
     if ones == n_days:
         return n_days
     best = 0
@@ -237,27 +312,26 @@ def longest_day_run(dbits, tmp, n_days):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def write_metrics(out, weeks, sums, counts, wk02, wk16, ps, pe, n_p, run, best168):
-    """Write the metrics row from the line's sums (minutes) and counts.
+def write_metrics(out, weeks, acc, wk, nroc_work, wk02, wk16, ps, pe, n_p, run, best168):
+    """Write the metrics row from the line's integer sums ``acc`` and float work sums.
 
-    ``sums``: duty, work, resident, NROC, NROC work, unsocial, unsocial resident
-    (2026), bank holiday, outside core; ``counts``: nights, long shifts, long
-    evenings, on-call duties. Same formulas as :func:`~.metrics.metrics_one_line`.
+    Same formulas as :func:`~.metrics.metrics_one_line`; its float sums of whole
+    minutes are exact, so they equal the integer sums here.
     """
-    duty, wk, res, nroc, nroc_work, uns, uns_res, bh, core_out = sums
-    nights, longs, long_eves, oncalls = counts
+    duty = float(acc[A_DUTY])
+    uns = float(acc[A_UNS])
     cycle = np.int64(weeks) * MIN_PER_WEEK
     w = float(weeks)
     out[_M_DUTY] = duty / 60.0 / w
     out[_M_WORK] = wk / 60.0 / w
-    out[_M_RES] = res / 60.0 / w
-    out[_M_NROC] = nroc / 60.0 / w
+    out[_M_RES] = float(acc[A_RES]) / 60.0 / w
+    out[_M_NROC] = float(acc[A_NROC]) / 60.0 / w
     out[_M_NROC_WORK] = nroc_work / 60.0 / w
     out[_M_UNS] = uns / 60.0 / w
     out[_M_UNS_FRAC] = uns / duty if duty > 0 else 0.0
-    out[_M_UNS_RES] = uns_res / 60.0 / w
-    out[_M_BH] = bh / 60.0 / w
-    out[_M_CORE] = core_out / 60.0 / w
+    out[_M_UNS_RES] = float(acc[A_UNS_RES]) / 60.0 / w
+    out[_M_BH] = float(acc[A_BH]) / 60.0 / w
+    out[_M_CORE] = float(acc[A_CORE]) / 60.0 / w
     n_we02 = 0
     n_we = 0
     for j in range(weeks):
@@ -267,11 +341,11 @@ def write_metrics(out, weeks, sums, counts, wk02, wk16, ps, pe, n_p, run, best16
     out[_M_WE02_F] = n_we02 / w
     out[_M_WE] = n_we
     out[_M_WE_F] = n_we / w
-    out[_M_NIGHTS] = nights
-    out[_M_LONG] = longs
-    out[_M_LONG_EVE] = long_eves
-    out[_M_OC] = oncalls
-    out[_M_OC_F] = oncalls / float(7 * weeks)
+    out[_M_NIGHTS] = acc[A_NIGHTS]
+    out[_M_LONG] = acc[A_LONG]
+    out[_M_LONG_EVE] = acc[A_LONG_EVE]
+    out[_M_OC] = acc[A_OC]
+    out[_M_OC_F] = acc[A_OC] / float(7 * weeks)
     if n_p == 0:
         out[_M_REST] = cycle / 60.0
         out[_M_CONT] = 0.0
@@ -293,28 +367,35 @@ def write_metrics(out, weeks, sums, counts, wk02, wk16, ps, pe, n_p, run, best16
 
 
 @njit(cache=True, nogil=True, inline="always")
-def flag_span(span, day, weeks, flags):
-    """Set the weekend flags of the weeks packed in ``span`` (see :func:`weekend_span`)."""
-    week = day // 7 + (span >> 8) - 2
-    for _ in range(span & 255):
-        w = week
-        if w < 0 or w >= weeks:
-            w = w % weeks
-        flags[w] = 1
-        week += 1
+def fold_weeks(word, weeks, flags):
+    """Flag week ``(b - 2) mod weeks`` for every bit ``b`` of a weekend word."""
+    b = 0
+    while word != 0:
+        if word & 1:
+            w = b - 2
+            flags[w % weeks] = 1
+        word >>= 1
+        b += 1
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def scan_line(
-    start, length, kind, work, shift_index, weeks, bank_holiday, any_bh, plain_26, defs, pp,
-    tbl, n_codes, bufs, out,
+    start, length, kind, work, shift_index, a, b, weeks, bank_holiday, any_bh, plain_26, defs,
+    pp, tbl, n_codes, bufs, out,
 ):  # fmt: skip
     """One pass over a line's duties: metrics row, pay inputs, duty classes, merged periods.
+
+    The duties are counted per table row (shift index, start weekday); the sums of
+    whole minutes and the counts come from the rows when the line is done, so the
+    loop over duties touches one counter, the float work sums, the weekend words,
+    the duty-day bits, the merged periods and the resident duties.
 
     Parameters
     ----------
     start, length, kind, work, shift_index : ndarray
-        The line's duties sorted by start.
+        Compiled duty arrays; the line is ``a:b``.
+    a, b : int
+        The line's duties.
     weeks : int
         Cycle length, weeks.
     bank_holiday, plain_26 : ndarray of bool
@@ -327,9 +408,11 @@ def scan_line(
         The (shift index, weekday) table (``(n_codes + 1) * 7`` rows) and the number
         of shift codes.
     bufs : tuple
-        ``(wk02, wk16, dflag, ps, pe, cs, ce, cum, dbits, tmp)``: weekend flags per
-        week, class flags per duty, merged periods of every duty, the resident
-        duties and their prefix minutes, duty-day bits (all filled here).
+        ``(wk02, wk16, dflag, ps, pe, cs, ce, cum, dbits, tmp, s3, c3, count, acc)``:
+        weekend flags per week, class flags per duty, merged periods of every duty,
+        the resident duties and their prefix minutes, duty-day bits, three laps of
+        the resident duties, duties per table row (zero between lines) and the
+        line's integer sums.
     out : ndarray of float64
         Receives the metrics row.
 
@@ -340,21 +423,23 @@ def scan_line(
         (as :func:`~.intervals.merge_periods`), the 2002 template flags, and paid NROC
         work in plain and unsocial time (h/week, 2026 contract).
     """
-    wk02, wk16, dflag, ps, pe, cs, ce, cum, dbits, tmp = bufs
+    wk02, wk16, dflag, ps, pe, cs, ce, cum, dbits, tmp, s3, c3, count, acc = bufs
     cycle = np.int64(weeks) * MIN_PER_WEEK
     wk02[:] = 0
     wk16[:] = 0
     dbits[:] = 0
+    acc[:] = 0
     pl_lo = defs[D_PLAIN_START]
     pl_hi = defs[D_PLAIN_END]
-    duty = wk = res = nroc = nroc_work = uns = uns_res = bh = core_out = 0.0
-    nroc_plain = nroc_uns = 0.0
-    nights = longs = long_eves = oncalls = 0
-    has_oc = has_nroc = has_partial = crit = False
+    word = weeks <= MAX_WORD_WEEKS
+    w02 = np.int64(0)  # weekend weeks, bit w + 2 for week w (cycles up to 58 weeks)
+    w16 = np.int64(0)
+    wk = nroc_work = nroc_plain = nroc_uns = 0.0
+    nroc_crit = False
     n_p = 0  # merged periods of every duty
     m = 0  # resident duties
     cum[0] = 0
-    for i in range(start.shape[0]):
+    for i in range(a, b):
         s = np.int64(start[i])
         ln = np.int64(length[i])
         k = kind[i]
@@ -362,60 +447,47 @@ def scan_line(
         # the (shift index, weekday) table, inline: a call per duty costs more than the work
         j = shift_index[i]
         slot = (j if 0 <= j < n_codes else n_codes) * 7 + day % 7
-        if tbl[slot, T_LEN] != ln or tbl[slot, T_CLOCK] != s - day * MIN_PER_DAY:
-            if not fill_entry(tbl, slot, s, ln, defs, pp):
+        key = duty_key(s - day * MIN_PER_DAY, ln, k)
+        direct = False
+        if tbl[slot, T_KEY] != key:
+            if count[slot] > 0:  # the row changes: settle the duties counted on it
+                add_row(acc, tbl, slot, count[slot])
+                count[slot] = 0
+            if not fill_entry(tbl, slot, s, ln, k, defs, pp):
+                add_row(acc, tbl, slot, 1)  # the row holds this duty's values once
                 flag_weekends_exact(s, ln, defs, weeks, wk02, wk16)
-        if tbl[slot, T_WE02] != 0:
-            flag_span(tbl[slot, T_WE02], day, weeks, wk02)
-        if tbl[slot, T_WE] != 0:
-            flag_span(tbl[slot, T_WE], day, weeks, wk16)
-        plain = tbl[slot, T_PLAIN]
-        duty += ln
+                direct = True
+        if not direct:
+            count[slot] += 1
+            if word:
+                w02 |= tbl[slot, T_WE02] << (day // 7)
+                w16 |= tbl[slot, T_WE] << (day // 7)
+            else:
+                flag_bits(tbl[slot, T_WE02], day // 7, weeks, wk02)
+                flag_bits(tbl[slot, T_WE], day // 7, weeks, wk16)
+        flags = tbl[slot, T_FLAGS]
+        dflag[i - a] = flags & 7
         wk += work[i]
-        uns += ln - plain
-        core_out += ln - tbl[slot, T_CORE]
+        plain = tbl[slot, T_PLAIN]
         plain26 = plain
-        bh_min = 0
         if any_bh and touches_holiday(s, ln, bank_holiday, pl_lo, pl_hi):
             plain26 = window_minutes(s, ln, MIN_PER_DAY, pl_lo, pl_hi, plain_26)
-            bh_min = window_minutes(s, ln, MIN_PER_DAY, 0, MIN_PER_DAY, bank_holiday)
-        flags = 0
-        if k != KIND_NROC:
-            res += ln
-            uns_res += ln - plain26
-            bh += bh_min
-            if tbl[slot, T_NIGHT] >= defs[D_NIGHT_MIN_WORK]:
-                nights += 1
-                flags |= DF_NIGHT
-            if ln > defs[D_LONG_SHIFT]:
-                longs += 1
-                flags |= DF_LONG
-                clock = s - day * MIN_PER_DAY
-                if clock < defs[D_LONG_EVENING_START] and clock + ln > defs[D_LONG_EVENING_END]:
-                    long_eves += 1
-                    flags |= DF_LONG_EVENING
-            if k == KIND_ONCALL:
-                oncalls += 1
-                has_oc = True
-                crit = crit or tbl[slot, T_CRIT] > 0
-            elif k == KIND_PARTIAL:
-                has_partial = True
-            cs[m] = s
-            ce[m] = s + ln
-            cum[m + 1] = cum[m] + ln
-            m += 1
-        else:
-            nroc += ln
+            if k != KIND_NROC:
+                acc[A_UNS_RES] += plain - plain26
+                acc[A_BH] += window_minutes(s, ln, MIN_PER_DAY, 0, MIN_PER_DAY, bank_holiday)
+        if k == KIND_NROC:
             nroc_work += work[i]
-            oncalls += 1
-            has_oc = has_nroc = True
-            crit = crit or work[i] >= pp[PP_R_MIN_WORK] - TOL
+            nroc_crit = nroc_crit or work[i] >= pp[PP_R_MIN_WORK] - TOL
             if ln > 0:
                 paid = float(ln) if work[i] > pp[PP_WHOLE] * ln + TOL else work[i]
                 share = plain26 / ln
                 nroc_plain += paid * share
                 nroc_uns += paid * (1.0 - share)
-        dflag[i] = flags
+        else:
+            cs[m] = s
+            ce[m] = s + ln
+            cum[m + 1] = cum[m] + ln
+            m += 1
         dbits[day >> 6] |= np.uint64(1) << np.uint64(day & 63)
         if n_p > 0 and s <= pe[n_p - 1]:  # merge every duty into periods (merge_periods)
             if s + ln > pe[n_p - 1]:
@@ -424,17 +496,26 @@ def scan_line(
             ps[n_p] = s
             pe[n_p] = s + ln
             n_p += 1
+    for slot in range(count.shape[0]):
+        if count[slot] > 0:
+            add_row(acc, tbl, slot, count[slot])
+            count[slot] = 0
+    if word:
+        fold_weeks(w02, weeks, wk02)
+        fold_weeks(w16, weeks, wk16)
     n_p = close_cycle(ps, pe, n_p, cycle)
     write_metrics(
-        out, weeks, (duty, wk, res, nroc, nroc_work, uns, uns_res, bh, core_out),
-        (nights, longs, long_eves, oncalls), wk02, wk16, ps, pe, n_p,
+        out, weeks, acc, wk, nroc_work, wk02, wk16, ps, pe, n_p,
         longest_day_run(dbits, tmp, 7 * weeks),
-        max_window_cycle(cs, ce, cum, m, cycle, defs[D_WINDOW]),
+        max_window_cycle(cs, ce, cum, m, cycle, defs[D_WINDOW], s3, c3),
     )  # fmt: skip
-    pattern = 2 if has_oc else (1 if has_partial else 0)
+    has_oc = acc[A_HAS_OC] != 0
+    pattern = 2 if has_oc else (1 if acc[A_HAS_PARTIAL] != 0 else 0)
     w = float(weeks)
+    crit = acc[A_CRIT] != 0 or nroc_crit
     return (
-        pattern, n_p, has_oc, has_nroc, crit, nroc_plain / 60.0 / w, nroc_uns / 60.0 / w
+        pattern, n_p, has_oc, acc[A_HAS_NROC] != 0, crit, nroc_plain / 60.0 / w,
+        nroc_uns / 60.0 / w,
     )  # fmt: skip
 
 
@@ -487,6 +568,10 @@ def fused_range(
         np.empty(m_max + 2, dtype=np.int64),  # and minutes before each
         np.empty(nw, dtype=np.uint64),  # duty days
         np.empty(nw, dtype=np.uint64),
+        np.empty(3 * m_max + 1, dtype=np.int64),  # three laps of the resident duties
+        np.empty(3 * m_max + 1, dtype=np.int64),
+        np.zeros((n_codes + 1) * 7, dtype=np.int64),  # duties per table row
+        np.zeros(N_A, dtype=np.int64),  # integer sums of the line
     )
     rule_bufs = (
         np.empty(m_max + 1, dtype=np.int64),  # merged periods of another kinds mask
@@ -500,16 +585,15 @@ def fused_range(
     )
     tbl = np.full(((n_codes + 1) * 7, N_T), -1, dtype=np.int64)
     plain_26 = np.empty(n_days, dtype=np.bool_)
-    any_bh = False
     for d in range(n_days):
         plain_26[d] = d % 7 < 5 and not bank_holiday[d]
-        any_bh = any_bh or bank_holiday[d]
+    any_bh = np.any(bank_holiday)  # not a literal False: scan_line compiles once
     for i in range(lo, hi):
         a = offsets[i]
         b = offsets[i + 1]
         pattern, n_p, has_oc, has_nroc, crit, npl, nun = scan_line(
-            start[a:b], length[a:b], kind[a:b], work[a:b], shift_index[a:b], weeks,
-            bank_holiday, any_bh, plain_26, defs, pp, tbl, n_codes, bufs, metrics[i],
+            start, length, kind, work, shift_index, a, b, weeks, bank_holiday, any_bh,
+            plain_26, defs, pp, tbl, n_codes, bufs, metrics[i],
         )  # fmt: skip
         oncall_rota[i] = has_oc
         criterion_r[i] = crit if declared_r[i] < 0 else declared_r[i] == 1
@@ -520,4 +604,5 @@ def fused_range(
             compliant[i] = not line_broken(
                 start[a:b], length[a:b], kind[a:b], work[a:b], weeks, pattern, ltft[i], defs,
                 r_int, r_f, bufs[2], bufs[3], bufs[4], n_p, rule_bufs,
+                (bufs[10], bufs[11]),
             )  # fmt: skip

@@ -123,7 +123,7 @@ def merge_periods(starts, lengths, select, cycle_min, out_start, out_end):
     return close_cycle(out_start, out_end, n, cycle_min)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def merge_kinds(starts, lengths, kinds, mask, cycle_min, out_start, out_end):
     """:func:`merge_periods` of the duties whose kind is in the bit mask ``mask``.
 
@@ -260,7 +260,7 @@ def covered_until(s, e, cum, x):
     return total + (last_end - s[k - 1])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def compact_kinds(starts, lengths, kinds, mask, out_start, out_end, cum):
     """Copy the duties of kinds in ``mask`` to ``out_start``/``out_end``.
 
@@ -282,53 +282,54 @@ def compact_kinds(starts, lengths, kinds, mask, out_start, out_end, cum):
     return m
 
 
-@njit(cache=True, nogil=True, inline="always")
-def max_window_cycle(cs, ce, cum, m, cycle_min, window_min):
+#: Past every duty on three laps of the longest cycle: ends the start lists.
+_SENTINEL = np.int64(2**62)
+
+
+@njit(cache=True, nogil=True)
+def max_window_cycle(cs, ce, cum, m, cycle_min, window_min, s3, c3):
     """Most duty minutes in any window of ``window_min`` minutes, in O(m).
 
     The same maximum as :func:`max_window`: windows starting at a duty start or
     ending at a duty end, on a cycle. ``cs``, ``ce``, ``cum`` are the line's
     selected duties (sorted, not overlapping, every one longer than 0) and the
-    minutes before each (:func:`compact_kinds`); ``window_min`` is at most the cycle.
-    Instead of a binary search per window, two pointers move forward over the duties
-    of this and the next lap (window ends) and of the previous and this lap (window
-    starts); a window starting at a duty start has that duty's prefix before it,
-    one ending at a duty end the prefix through it.
+    minutes before each (:func:`compact_kinds`); ``window_min`` is at most the
+    cycle. The duty starts and prefix minutes are laid out on the previous, this
+    and the next lap (``s3``, ``c3``: at least ``3 m + 1`` long); instead of a binary search
+    per window, two pointers move forward (the duties starting by each window's
+    end, and by each window's start). A window starting at a duty start has that
+    duty's prefix before it, one ending at a duty end the prefix through it.
     """
     if m == 0:
         return 0
     total = cum[m]
+    for lap in range(3):
+        shift = (lap - 1) * cycle_min
+        for q in range(m):
+            s3[lap * m + q] = cs[q] + shift
+            c3[lap * m + q] = lap * total + cum[q]
+    s3[3 * m] = _SENTINEL
+    c3[3 * m] = 3 * total
     best = -1
-    ahead = m  # duties starting at or before the window end (laps 0..2 as m..3m)
-    behind = 0  # duties starting at or before the window start (laps -1..1 as 0..2m)
+    ahead = m
+    behind = 0
     for k in range(m):
         x = cs[k] + window_min  # the window [s_k, s_k + w)
-        while ahead < 3 * m:
-            s = cs[ahead - m] if ahead < 2 * m else cs[ahead - 2 * m] + cycle_min
-            if s > x:
-                break
+        ahead += s3[ahead] <= x  # usually one or two steps: no branch
+        ahead += s3[ahead] <= x
+        while s3[ahead] <= x:
             ahead += 1
-        q = ahead - 1
-        if q < 2 * m:
-            q -= m
-            covered = total + cum[q] + min(ce[q], x) - cs[q]
-        else:
-            q -= 2 * m
-            covered = 2 * total + cum[q] + min(ce[q] + cycle_min, x) - (cs[q] + cycle_min)
-        if covered - (total + cum[k]) > best:
-            best = covered - (total + cum[k])
+        q = ahead - 1  # covered: before duty q, and duty q (length c3[q+1] - c3[q]) up to x
+        covered = c3[q] + min(s3[q] + c3[q + 1] - c3[q], x) - s3[q] - (total + cum[k])
+        if covered > best:
+            best = covered
         x = ce[k] - window_min  # the window [e_k - w, e_k)
-        while behind < 2 * m:
-            s = cs[behind] - cycle_min if behind < m else cs[behind - m]
-            if s > x:
-                break
+        behind += s3[behind] <= x
+        behind += s3[behind] <= x
+        while s3[behind] <= x:
             behind += 1
         q = behind - 1
-        if q < m:
-            before = cum[q] + min(ce[q] - cycle_min, x) - (cs[q] - cycle_min)
-        else:
-            q -= m
-            before = total + cum[q] + min(ce[q], x) - cs[q]
-        if total + cum[k + 1] - before > best:
-            best = total + cum[k + 1] - before
+        covered = total + cum[k + 1] - (c3[q] + min(s3[q] + c3[q + 1] - c3[q], x) - s3[q])
+        if covered > best:
+            best = covered
     return best

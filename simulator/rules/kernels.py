@@ -554,14 +554,22 @@ def _free_stretch(start, length, kind, work, cycle, w0, w1):
                 a[m] = lo
                 b[m] = hi
                 m += 1
-    order = np.argsort(a[:m])
+    for q in range(1, m):  # insertion sort by start: few blocks meet one window
+        lo = a[q]
+        hi = b[q]
+        r = q - 1
+        while r >= 0 and a[r] > lo:
+            a[r + 1] = a[r]
+            b[r + 1] = b[r]
+            r -= 1
+        a[r + 1] = lo
+        b[r + 1] = hi
     cur = w0
     best = 0
     for q in range(m):
-        lo = a[order[q]]
-        if lo > cur:
-            best = max(best, lo - cur)
-        cur = max(cur, b[order[q]])
+        if a[q] > cur:
+            best = max(best, a[q] - cur)
+        cur = max(cur, b[q])
     return max(best, w1 - cur)
 
 
@@ -637,7 +645,7 @@ def nroc_rest(start, length, kind, work, expw, sel, cycle, p, rule, out, n, co):
 # --------------------------------------------------------------------------- drivers
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def check_line(
     start,
     length,

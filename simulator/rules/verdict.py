@@ -71,7 +71,7 @@ def supported(r_int: np.ndarray) -> bool:
     return not bool(np.any(r_int[:, RI_FAMILY] == F_NROC))
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def weekly_broken(start, length, kind, work, mask, weeks, measure, p, per_week):
     """``average_weekly_hours``: the worst run of weeks averages more than ``p[0]``.
 
@@ -87,6 +87,13 @@ def weekly_broken(start, length, kind, work, mask, weeks, measure, p, per_week):
             measure == MEASURE_WORKING_TIME and kind[i] != KIND_NROC
         )
         amount = float(ln) if use_length else work[i]
+        k = s // MIN_PER_WEEK
+        if use_length and s + ln <= (k + 1) * MIN_PER_WEEK:
+            # one week, whole duty: amount * ln / ln is exactly amount (integers)
+            while k >= weeks:
+                k -= weeks
+            per_week[k] += amount
+            continue
         t = s
         while t < s + ln:
             k = t // MIN_PER_WEEK
@@ -109,7 +116,7 @@ def weekly_broken(start, length, kind, work, mask, weeks, measure, p, per_week):
     return best > p[0] * span + EPS
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def continuous_broken(ps, pe, n_p, weeks, weekend, p, defs, week_ones):
     """``continuous_duty``: a merged period longer than its limit (``p[1]`` over a weekend)."""
     if n_p == 0:
@@ -132,7 +139,7 @@ def continuous_broken(ps, pe, n_p, weeks, weekend, p, defs, week_ones):
     return False
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def rest_broken(ps, pe, n_p, cycle, p):
     """``rest_between_duties``: a gap between merged periods shorter than ``p[0]``."""
     if n_p == 0:
@@ -151,7 +158,7 @@ def _gap(ps, pe, n_p, cycle, j):
     return ps[j + 1] - pe[j] if j + 1 < n_p else ps[0] + cycle - pe[j]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def off_duty_broken(ps, pe, n_p, n_days, mode, p):
     """``off_duty_periods``: some window of ``p[0]`` days from a midnight lacks the periods.
 
@@ -210,7 +217,7 @@ def off_duty_broken(ps, pe, n_p, n_days, mode, p):
     return False
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def weekend_broken(start, length, kind, mask, weeks, weekend, p, defs, worked):
     """``weekend_frequency``: weekends worked ÷ weeks more than 1 in ``p[0]``."""
     lo = defs[D_WEEKEND_START] if weekend == 0 else defs[D_WEEKEND_2002_START]
@@ -263,7 +270,7 @@ def _run_broken(start, length, kind, mask, cycle, length_days, b, p, need_rest):
     return t_next - (np.int64(start[b]) + length[b]) < p[1] - EPS
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def consecutive_broken(start, length, kind, mask, n_days, selector, p, dflag):
     """``consecutive_*``: a run of days with a counted duty longer than ``p[0]``, or short rest.
 
@@ -314,11 +321,57 @@ def consecutive_broken(start, length, kind, mask, n_days, selector, p, dflag):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def rule_broken(r, start, length, kind, work, weeks, defs, r_int, r_f, dflag, periods, bufs, laps):
+    """Whether rule ``r`` of the table is broken on one line (see :func:`line_broken`).
+
+    ``periods`` is ``(ps, pe, n_p)``, the merged periods of every duty.
+    """
+    ps2, pe2, cs, ce, cum, per_week, worked, week_ones = bufs
+    n_days = 7 * weeks
+    cycle = np.int64(weeks) * MIN_PER_WEEK
+    mask = r_int[r, RI_KINDS]
+    fam = r_int[r, RI_FAMILY]
+    opt = r_int[r, RI_OPTION]
+    p = r_f[r]
+    if fam == F_REST or fam == F_CONTINUOUS or fam == F_OFF_DUTY:
+        a, b, n_p = periods
+        if mask != ALL_KINDS_MASK:
+            n_p = merge_kinds(start, length, kind, mask, cycle, ps2, pe2)
+            a, b = ps2, pe2
+        if fam == F_REST:
+            return rest_broken(a, b, n_p, cycle, p)
+        if fam == F_CONTINUOUS:
+            return continuous_broken(a, b, n_p, weeks, opt, p, defs, week_ones)
+        return off_duty_broken(a, b, n_p, n_days, opt, p)
+    if fam == F_WEEKLY:
+        return weekly_broken(start, length, kind, work, mask, weeks, opt, p, per_week)
+    if fam == F_WINDOW:
+        m = compact_kinds(start, length, kind, mask, cs, ce, cum)
+        best = max_window_cycle(cs, ce, cum, m, cycle, np.int64(p[1]), laps[0], laps[1])
+        return best > p[0] + EPS
+    if fam == F_SHIFT_LENGTH:
+        for i in range(start.shape[0]):
+            if (mask >> np.int64(kind[i])) & 1 == 1 and length[i] > p[0] + EPS:
+                return True
+        return False
+    if fam == F_CONSECUTIVE:
+        sel = r_int[r, RI_SELECTOR]
+        return consecutive_broken(start, length, kind, mask, n_days, sel, p, dflag)
+    if fam == F_WEEKEND:
+        return weekend_broken(start, length, kind, mask, weeks, opt, p, defs, worked)
+    return False  # nroc_rest: see supported()
+
+
+@njit(cache=True, nogil=True)
 def line_broken(
     start, length, kind, work, weeks, pattern, ltft, defs, r_int, r_f, dflag, ps, pe, n_p_all,
-    bufs,
+    bufs, laps,
 ):  # fmt: skip
     """Whether any rule of the table is broken on one line (stops at the first one).
+
+    The verdict does not depend on the order of the rules, so the cheap families
+    (rest, continuous duty, shift length: one look at each merged period or duty)
+    go first and a line that breaks one of them is decided before the others run.
 
     Parameters
     ----------
@@ -336,58 +389,26 @@ def line_broken(
         ``(ps2, pe2, cs, ce, cum, per_week, worked, week_ones)``: merged periods of
         another kinds mask, the duties of a kinds mask with their prefix minutes
         (``n + 2`` long), per-week sums and flags, and ``weeks`` true flags.
+    laps : tuple of ndarray
+        Two buffers of ``3 n + 1`` for :func:`~simulator.kernels.intervals.max_window_cycle`.
 
     Returns
     -------
     bool
         True when some rule has a violation (not compliant).
     """
-    ps2, pe2, cs, ce, cum, per_week, worked, week_ones = bufs
-    n_days = 7 * weeks
-    cycle = np.int64(weeks) * MIN_PER_WEEK
-    mask2 = -1
-    n_p2 = 0
-    for r in range(r_int.shape[0]):
-        if (r_int[r, RI_PATTERNS] >> pattern) & 1 == 0:
-            continue
-        if r_int[r, RI_LTFT] >= 0 and r_int[r, RI_LTFT] != np.int64(ltft):
-            continue
-        mask = r_int[r, RI_KINDS]
-        fam = r_int[r, RI_FAMILY]
-        opt = r_int[r, RI_OPTION]
-        p = r_f[r]
-        if fam == F_REST or fam == F_CONTINUOUS or fam == F_OFF_DUTY:
-            if mask == ALL_KINDS_MASK:
-                a, b, n_p = ps, pe, n_p_all
-            else:
-                if mask != mask2:
-                    n_p2 = merge_kinds(start, length, kind, mask, cycle, ps2, pe2)
-                    mask2 = mask
-                a, b, n_p = ps2, pe2, n_p2
-            if fam == F_REST:
-                broken = rest_broken(a, b, n_p, cycle, p)
-            elif fam == F_CONTINUOUS:
-                broken = continuous_broken(a, b, n_p, weeks, opt, p, defs, week_ones)
-            else:
-                broken = off_duty_broken(a, b, n_p, n_days, opt, p)
-        elif fam == F_WEEKLY:
-            broken = weekly_broken(start, length, kind, work, mask, weeks, opt, p, per_week)
-        elif fam == F_WINDOW:
-            m = compact_kinds(start, length, kind, mask, cs, ce, cum)
-            broken = max_window_cycle(cs, ce, cum, m, cycle, np.int64(p[1])) > p[0] + EPS
-        elif fam == F_SHIFT_LENGTH:
-            broken = False
-            for i in range(start.shape[0]):
-                if (mask >> np.int64(kind[i])) & 1 == 1 and length[i] > p[0] + EPS:
-                    broken = True
-                    break
-        elif fam == F_CONSECUTIVE:
-            sel = r_int[r, RI_SELECTOR]
-            broken = consecutive_broken(start, length, kind, mask, n_days, sel, p, dflag)
-        elif fam == F_WEEKEND:
-            broken = weekend_broken(start, length, kind, mask, weeks, opt, p, defs, worked)
-        else:
-            broken = False  # nroc_rest: see supported()
-        if broken:
-            return True
+    periods = (ps, pe, n_p_all)
+    for cheap in (True, False):
+        for r in range(r_int.shape[0]):
+            fam = r_int[r, RI_FAMILY]
+            if (fam == F_REST or fam == F_CONTINUOUS or fam == F_SHIFT_LENGTH) != cheap:
+                continue
+            if (r_int[r, RI_PATTERNS] >> pattern) & 1 == 0:
+                continue
+            if r_int[r, RI_LTFT] >= 0 and r_int[r, RI_LTFT] != np.int64(ltft):
+                continue
+            if rule_broken(
+                r, start, length, kind, work, weeks, defs, r_int, r_f, dflag, periods, bufs, laps
+            ):
+                return True
     return False
