@@ -36,6 +36,7 @@ class Workload:
 WORKLOADS = {
     w.name: w
     for w in (
+        Workload("lines-10k-26w", n_lines=10_000, smoke_lines=1_000),
         Workload("lines-100k-26w", n_lines=100_000, smoke_lines=2_000),
         Workload("lines-1m-26w", n_lines=1_000_000, smoke_lines=5_000),
         Workload("reference-sample-26w", n_lines=200, smoke_lines=20, seed=7),
