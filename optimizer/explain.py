@@ -34,7 +34,7 @@ import pandas as pd
 from simulator.compile import compile_rota
 from simulator.contracts import PAY_COMPONENTS, ContractParams, load_params, price
 from simulator.metrics import compute_metrics
-from simulator.model import Line, Rota
+from simulator.model import Rota
 
 from .problem import Doctor, Problem
 
@@ -125,26 +125,10 @@ def current_lines_rota(problem: Problem) -> tuple[Rota | None, dict[str, str]]:
                 "it is not re-priced"
             )
             continue
-        lines.append(
-            Line(
-                id=doc.id,
-                grade=doc.grade,
-                years=doc.years,
-                days=doc.current_days,
-                ltft=doc.ltft,
-                specialty=doc.specialty,
-            )
-        )
+        lines.append(doc.line(doc.current_days))
     if not lines:
         return None, notes
-    rota = Rota(
-        name=f"{problem.name} (current lines)",
-        weeks=problem.weeks,
-        shifts=problem.shifts,
-        lines=tuple(lines),
-        start=problem.start,
-        source="<current lines>",
-    )
+    rota = problem.rota(lines, name=f"{problem.name} (current lines)", source="<current lines>")
     return rota, notes
 
 

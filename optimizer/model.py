@@ -420,14 +420,7 @@ def placement_rota(problem: Problem, placements: Sequence[Placement], doctor: Do
                 specialty="general",
             )
         )
-    return Rota(
-        name="placements",
-        weeks=problem.weeks,
-        shifts=problem.shifts,
-        lines=tuple(lines),
-        start=problem.start,
-        source=problem.source,
-    )
+    return problem.rota(lines, name="placements", source=problem.source)
 
 
 def placement_values(

@@ -27,7 +27,7 @@ from simulator.io.common import parse_toml, read_text
 from simulator.io.safety import PathOutsideError, reference_path, short
 from simulator.io.toml_rota import parse_shift_table
 from simulator.limits import Limit
-from simulator.model import DAY_NAMES, GRADES, RotaError, ShiftType, UserError, brief
+from simulator.model import DAY_NAMES, GRADES, Line, Rota, RotaError, ShiftType, UserError, brief
 from simulator.rules import RULESETS
 
 from .design import (
@@ -248,6 +248,17 @@ class Doctor:
     current_2026_gbp: float | None = None
     tier: str = ""
 
+    def line(self, days: Sequence[Sequence[str]]) -> Line:
+        """The doctor's rota line working ``days`` (shift codes per cycle day)."""
+        return Line(
+            id=self.id,
+            grade=self.grade,
+            years=self.years,
+            days=tuple(tuple(day) for day in days),
+            ltft=self.ltft,
+            specialty=self.specialty,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Fixed:
@@ -345,6 +356,17 @@ class Problem:
             return 0
         days = sum(1 for doc, _ in self.leave if doc == doctor_id)
         return round(days * per_day * 60)
+
+    def rota(self, lines: Sequence[Line], *, name: str, source: str) -> Rota:
+        """A rota of this problem's cycle, shifts and start holding ``lines``."""
+        return Rota(
+            name=name,
+            weeks=self.weeks,
+            shifts=self.shifts,
+            lines=tuple(lines),
+            start=self.start,
+            source=source,
+        )
 
     def doctor(self, doctor_id: str) -> Doctor:
         """The doctor with id ``doctor_id``."""

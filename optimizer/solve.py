@@ -15,7 +15,7 @@ from pathlib import Path
 from simulator.compile import compile_rota
 from simulator.contracts import ContractParams, price
 from simulator.metrics import compute_metrics
-from simulator.model import Line, Rota
+from simulator.model import Rota
 from simulator.rules import CheckResult, check
 
 from .diagnose import Conflict, explain_infeasible
@@ -174,23 +174,9 @@ def _extract(m: RotaModel, solver: Solution, objective: str) -> tuple[Rota, list
         used.append(worked or objective != "headcount")
         if not used[-1]:
             continue
-        lines.append(
-            Line(
-                id=doctor.id,
-                grade=doctor.grade,
-                years=doctor.years,
-                days=tuple(tuple(sorted(d, key=order.__getitem__)) for d in days),
-                ltft=doctor.ltft,
-                specialty=doctor.specialty,
-            )
-        )
-    rota = Rota(
-        name=f"{problem.name} (optimised: {objective})",
-        weeks=problem.weeks,
-        shifts=problem.shifts,
-        lines=tuple(lines),
-        start=problem.start,
-        source="<optimiser>",
+        lines.append(doctor.line(sorted(d, key=order.__getitem__) for d in days))
+    rota = problem.rota(
+        lines, name=f"{problem.name} (optimised: {objective})", source="<optimiser>"
     )
     return rota, used
 
