@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from simulator.model import DAY_NAMES, GRADES, brief
 
 #: Tier of each grade when the problem has no ``[tiers]`` table.
-DEFAULT_TIER_GRADES = {"junior": ("F1", "F2", "CT"), "registrar": ("ST",)}
+DEFAULT_TIER_GRADES = {"junior": ("F1", "F2", "CT", "DCT"), "registrar": ("ST",)}
 DESIGN_KEYS = (
     "weekend_unit",
     "night_blocks",

@@ -58,7 +58,7 @@ COLUMNS = ("scenario_id", "run_id", "seed", "year", "grade", "line_id", "measure
 TOLERANCE_GBP = 0.005
 #: Keys scaled by pay awards, per contract (list keys are scaled element-wise).
 AWARD_KEYS = {
-    "nhs-2002": ("scale_F1", "scale_F2", "scale_ST"),
+    "nhs-2002": ("scale_F1", "scale_F2", "scale_ST", "scale_DCT"),
     "wales-2026": (
         "pay_point_F1",
         "pay_point_F2",

@@ -23,6 +23,8 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.axis import Axis  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from simulator.model import GRADES  # noqa: E402
+
 from . import report_format as rf  # noqa: E402
 from .plots_rota import (  # noqa: E402
     DUTY_CATEGORIES,
@@ -63,7 +65,13 @@ WATERFALL_2026 = (
 #: Colours of the waterfall bars.
 C_2002, C_2002_TOTAL, C_2026, C_2026_TOTAL = "#aab7b8", "#34495e", "#52be80", "#1e8449"
 #: Grade colours (stable across plots).
-GRADE_COLOURS = {"F1": "#1f77b4", "F2": "#ff7f0e", "CT": "#9467bd", "ST": "#2ca02c"}
+GRADE_COLOURS = {
+    "F1": "#1f77b4",
+    "F2": "#ff7f0e",
+    "CT": "#9467bd",
+    "ST": "#2ca02c",
+    "DCT": "#8c564b",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -200,7 +208,7 @@ def winners_losers_figure(
     change = np.asarray(change_gbp, dtype=np.float64)
     grade = np.asarray(grade, dtype=object)
     fig, ax = plt.subplots(figsize=(8, 4.4))
-    groups = [g for g in ("F1", "F2", "CT", "ST") if (grade == g).any()]
+    groups = [g for g in GRADES if (grade == g).any()]
     edges = zero_bin_edges(change, bins)
     if change.size:
         ax.hist(

@@ -37,6 +37,8 @@ TEMPLATE_FILES = {
 PREFIX = {"full-shift": "fs", "ed-shift": "ed", "nroc": "nr", "resident-oncall": "ro", "day": "dy"}
 #: Upper bound of completed years drawn for CT lines [A].
 CT_MAX_YEARS = 2
+#: Upper bound of completed years drawn for DCT lines (DCT1-3) [A].
+DCT_MAX_YEARS = 2
 
 
 @cache
@@ -111,7 +113,13 @@ def generate_rota(population: Population, name: str = "Generated population") ->
                 keep[worked[0]] = True
             pattern = [cell if keep[d] else () for d, cell in enumerate(pattern)]
         grade = GRADES[int(grades[i])]
-        top = {"F1": 0, "F2": 1, "CT": CT_MAX_YEARS, "ST": population.max_years}[grade]
+        top = {
+            "F1": 0,
+            "F2": 1,
+            "CT": CT_MAX_YEARS,
+            "ST": population.max_years,
+            "DCT": DCT_MAX_YEARS,
+        }[grade]
         years = top if grade in ("F1", "F2") else int(years_u[i] * (top + 1))
         lines.append(
             Line(

@@ -334,7 +334,7 @@ class Transition:
 
     Attributes
     ----------
-    F1, F2, CT, ST
+    F1, F2, CT, ST, DCT
         Pay year in which lines of each grade transfer.
     unbanded
         Pay year in which lines unbanded under 2002 in the base year transfer.
@@ -350,6 +350,7 @@ class Transition:
     F2: str
     CT: str
     ST: str
+    DCT: str
     unbanded: str
     new_appointments: str
     new_appointment_share: float

@@ -27,8 +27,9 @@ KIND_CODE = {name: i for i, name in enumerate(KINDS)}
 RESIDENT_KINDS = ("shift", "partial", "oncall")
 ONCALL_KINDS = ("oncall", "nroc")
 
-#: Grades: foundation year 1 and 2, core trainee, specialty registrar.
-GRADES = ("F1", "F2", "CT", "ST")
+#: Grades: foundation year 1 and 2, core trainee, specialty registrar, dental core
+#: trainee (new grades go at the end: the code of a grade is its index).
+GRADES = ("F1", "F2", "CT", "ST", "DCT")
 GRADE_CODE = {name: i for i, name in enumerate(GRADES)}
 
 

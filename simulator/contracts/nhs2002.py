@@ -38,9 +38,10 @@ def new_deal_compliance(compiled: CompiledRota) -> np.ndarray:
 
 
 def scale_table(params: ContractParams) -> tuple[np.ndarray, np.ndarray]:
-    """Basic scales by grade row (F1, F2, CT, ST) and point, GBP/year, and points per grade.
+    """Basic scales by grade row (F1, F2, CT, ST, DCT) and point, GBP/year, and points per grade.
 
-    CT uses the first ``core_points`` points of the ST (MN37) scale.
+    CT uses the first ``core_points`` points of the ST (MN37) scale; DCT has its own
+    scale (MN21).
     """
     st = list(params["scale_ST"])
     rows = {
@@ -48,6 +49,7 @@ def scale_table(params: ContractParams) -> tuple[np.ndarray, np.ndarray]:
         "F2": list(params["scale_F2"]),
         "CT": st[: max(1, min(int(params["core_points"]), len(st)))],
         "ST": st,
+        "DCT": list(params["scale_DCT"]),
     }
     width = max(len(r) for r in rows.values())
     table = np.full((len(GRADES), width), np.nan, dtype=np.float64)

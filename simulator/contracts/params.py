@@ -61,6 +61,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "scale_F1": "numbers",
         "scale_F2": "numbers",
         "scale_ST": "numbers",
+        "scale_DCT": "numbers",
         "core_points": "int",
         "basic_hours_per_week": "number",
         **{
@@ -117,6 +118,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "nodes_F2": "ints",
         "nodes_CT": "ints",
         "nodes_ST": "ints",
+        "nodes_DCT": "ints",
         **_COMMON,
         "additional_hours_multiplier": "number",
         "night_enhancement": "number",

@@ -116,7 +116,7 @@ def riddell_reference(weekly: float, p: ContractParams) -> float:
 
 def pay_2002_reference(grade: str, years: int, ltft: bool, hours: float, band: str, p) -> dict:
     """Basic, supplement and total 2002 pay of one line, GBP/year."""
-    scale = list(p["scale_ST" if grade in ("CT", "ST") else f"scale_{grade}"])
+    scale = list(p["scale_ST" if grade in ("CT", "ST") else f"scale_{grade}"])  # DCT: MN21
     if grade == "CT":
         scale = scale[: p["core_points"]]
     basic = scale[min(years, len(scale) - 1)]

@@ -37,8 +37,8 @@ def test_published_scales():
         47946, 50763, 54703, 57088, 59957, 62831, 65704, 68579, 71451, 74328,
     ]  # fmt: skip
     table, lengths = scale_table(P26_27)
-    # rows F1, F2, CT, ST; CT = first six MN37 points
-    assert list(lengths) == [3, 3, 6, 10]
+    # rows F1, F2, CT, ST, DCT; CT = first six MN37 points; DCT = MN21 (7 points)
+    assert list(lengths) == [3, 3, 6, 10, 7]
     assert list(table[2, :6]) == P26_27["scale_ST"][:6]
 
 
