@@ -59,7 +59,7 @@ from .intervals import (
     MIN_PER_DAY,
     MIN_PER_WEEK,
     close_cycle,
-    max_window_cycle,
+    max_window_laps,
     overlap_min,
     window_minutes,
 )
@@ -114,6 +114,8 @@ A_NIGHTS, A_LONG, A_LONG_EVE, A_OC, A_HAS_OC, A_HAS_NROC, A_HAS_PARTIAL, A_CRIT 
 N_A = 15
 #: Longest cycle whose weekend weeks fit one 64-bit word (with 6 bits of margin).
 MAX_WORD_WEEKS = 58
+#: Before every duty start: the end of the merged period before the first one.
+_BEFORE_ANY = np.int64(-(2**62))
 #: Monday to Friday (cycle day 0 is a Monday).
 WEEKDAYS = np.array([True, True, True, True, True, False, False])
 
@@ -261,54 +263,47 @@ def touches_holiday(s, ln, bank_holiday, lo, hi):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def popcount(x):
-    """Set bits of a 64-bit word."""
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    x = x + (x >> np.uint64(8))  # sums without a multiply (no overflow without the JIT)
-    x = x + (x >> np.uint64(16))
-    x = x + (x >> np.uint64(32))
-    return x & np.uint64(0x7F)
+def day_run_step(day, last_day, run_start, best, head):
+    """Take one duty's day (days never decrease) into the runs of consecutive duty days.
+
+    ``run_start`` is the first day of the run ending on ``last_day``, ``best`` the
+    longest run so far, ``head`` the length of the run from day 0 (start with
+    ``last_day = -2`` and zeros). Three selects, no branch to mispredict.
+
+    Returns
+    -------
+    run_start, best, head : int
+    """
+    run_start = day if day > last_day + 1 else run_start
+    best = max(best, day - run_start + 1)
+    head = day + 1 if run_start == 0 else head
+    return run_start, best, head
 
 
 @njit(cache=True, nogil=True, inline="always")
-def longest_day_run(dbits, tmp, n_days):
-    """Longest run of consecutive duty days on the cycle, from a bitset of duty days.
+def day_run_result(best, head, run_start, last_day, n_days):
+    """Longest run of consecutive duty days on the cycle, from :func:`day_run_step`'s state.
 
-    ``dbits`` holds bit ``d % 64`` of word ``d // 64`` for each duty day ``d``; the
-    answer equals :func:`~simulator.kernels.intervals.longest_cyclic_run` of the
-    flags: the longest run of the bit string (``x & (x << 1)`` shortens every run
-    by one, so the steps until nothing is left), or the run through the cycle end.
+    Equals :func:`~simulator.kernels.intervals.longest_cyclic_run` of the duty-day
+    flags: the longest run, or the run through the cycle end (the last run joined
+    to the run from day 0), or ``n_days`` when every day has a duty.
     """
-    nw = (n_days + 63) // 64
-    ones = 0
-    for w in range(nw):
-        tmp[w] = dbits[w]
-        ones += popcount(dbits[w])
-    if ones == n_days:
+    if best >= n_days:
         return n_days
-    best = 0
-    alive = ones > 0
-    while alive:
-        best += 1
-        alive = False
-        carry = np.uint64(0)
-        for w in range(nw):
-            word = tmp[w]
-            shifted = (word << np.uint64(1)) | carry
-            carry = word >> np.uint64(63)
-            tmp[w] = word & shifted
-            alive = alive or tmp[w] != 0
-    head = 0
-    while head < n_days and (dbits[head >> 6] >> np.uint64(head & 63)) & np.uint64(1):
-        head += 1
-    tail = 0
-    d = n_days - 1
-    while d >= 0 and (dbits[d >> 6] >> np.uint64(d & 63)) & np.uint64(1):
-        tail += 1
-        d -= 1
+    tail = last_day - run_start + 1 if last_day == n_days - 1 else 0
     return max(best, head + tail)
+
+
+@njit(cache=True, nogil=True)
+def longest_day_run(days, n_days):
+    """Longest cyclic run of consecutive days in a non-decreasing array of duty days."""
+    last_day = np.int64(-2)
+    run_start = best = head = np.int64(0)
+    for i in range(days.shape[0]):
+        day = np.int64(days[i])
+        run_start, best, head = day_run_step(day, last_day, run_start, best, head)
+        last_day = day
+    return day_run_result(best, head, run_start, last_day, n_days)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -388,7 +383,7 @@ def scan_line(
     The duties are counted per table row (shift index, start weekday); the sums of
     whole minutes and the counts come from the rows when the line is done, so the
     loop over duties touches one counter, the float work sums, the weekend words,
-    the duty-day bits, the merged periods and the resident duties.
+    the runs of duty days, the merged periods and the resident duties.
 
     Parameters
     ----------
@@ -408,11 +403,11 @@ def scan_line(
         The (shift index, weekday) table (``(n_codes + 1) * 7`` rows) and the number
         of shift codes.
     bufs : tuple
-        ``(wk02, wk16, dflag, ps, pe, cs, ce, cum, dbits, tmp, s3, c3, count, acc)``:
-        weekend flags per week, class flags per duty, merged periods of every duty,
-        the resident duties and their prefix minutes, duty-day bits, three laps of
-        the resident duties, duties per table row (zero between lines) and the
-        line's integer sums.
+        ``(wk02, wk16, dflag, ps, pe, s2, c2, count, acc)``: weekend flags per
+        week, class flags per duty, merged periods of every duty, the starts of the
+        resident duties and the minutes before each (``3 n + 3`` long, for
+        :func:`~.intervals.max_window_laps`), duties per table row (zero between
+        lines) and the line's integer sums.
     out : ndarray of float64
         Receives the metrics row.
 
@@ -423,11 +418,10 @@ def scan_line(
         (as :func:`~.intervals.merge_periods`), the 2002 template flags, and paid NROC
         work in plain and unsocial time (h/week, 2026 contract).
     """
-    wk02, wk16, dflag, ps, pe, cs, ce, cum, dbits, tmp, s3, c3, count, acc = bufs
+    wk02, wk16, dflag, ps, pe, s2, c2, count, acc = bufs
     cycle = np.int64(weeks) * MIN_PER_WEEK
     wk02[:] = 0
     wk16[:] = 0
-    dbits[:] = 0
     acc[:] = 0
     pl_lo = defs[D_PLAIN_START]
     pl_hi = defs[D_PLAIN_END]
@@ -437,8 +431,11 @@ def scan_line(
     wk = nroc_work = nroc_plain = nroc_uns = 0.0
     nroc_crit = False
     n_p = 0  # merged periods of every duty
+    p_end = _BEFORE_ANY  # end of the last merged period
     m = 0  # resident duties
-    cum[0] = 0
+    c2[0] = 0
+    last_day = np.int64(-2)  # runs of consecutive duty days (day_run_step)
+    run_start = best_run = head_run = np.int64(0)
     for i in range(a, b):
         s = np.int64(start[i])
         ln = np.int64(length[i])
@@ -484,18 +481,18 @@ def scan_line(
                 nroc_plain += paid * share
                 nroc_uns += paid * (1.0 - share)
         else:
-            cs[m] = s
-            ce[m] = s + ln
-            cum[m + 1] = cum[m] + ln
+            s2[m] = s
+            c2[m + 1] = c2[m] + ln
             m += 1
-        dbits[day >> 6] |= np.uint64(1) << np.uint64(day & 63)
-        if n_p > 0 and s <= pe[n_p - 1]:  # merge every duty into periods (merge_periods)
-            if s + ln > pe[n_p - 1]:
-                pe[n_p - 1] = s + ln
-        else:
-            ps[n_p] = s
-            pe[n_p] = s + ln
-            n_p += 1
+        run_start, best_run, head_run = day_run_step(day, last_day, run_start, best_run, head_run)
+        last_day = day
+        # merge every duty into periods (merge_periods), without a branch: a duty that
+        # starts after the last period's end opens a period, else extends that one
+        ps[n_p] = s  # kept only when the duty opens a period
+        opens = s > p_end
+        n_p += np.int64(opens)
+        p_end = max(p_end, s + ln)  # s + ln when it opens (lengths are not negative)
+        pe[n_p - 1] = p_end
     for slot in range(count.shape[0]):
         if count[slot] > 0:
             add_row(acc, tbl, slot, count[slot])
@@ -506,8 +503,8 @@ def scan_line(
     n_p = close_cycle(ps, pe, n_p, cycle)
     write_metrics(
         out, weeks, acc, wk, nroc_work, wk02, wk16, ps, pe, n_p,
-        longest_day_run(dbits, tmp, 7 * weeks),
-        max_window_cycle(cs, ce, cum, m, cycle, defs[D_WINDOW], s3, c3),
+        day_run_result(best_run, head_run, run_start, last_day, 7 * weeks),
+        max_window_laps(s2, c2, m, cycle, defs[D_WINDOW]),
     )  # fmt: skip
     has_oc = acc[A_HAS_OC] != 0
     pattern = 2 if has_oc else (1 if acc[A_HAS_PARTIAL] != 0 else 0)
@@ -556,20 +553,14 @@ def fused_range(
         if offsets[i + 1] - offsets[i] > m_max:
             m_max = offsets[i + 1] - offsets[i]
     n_days = 7 * weeks
-    nw = (n_days + 63) // 64
     bufs = (
         np.empty(weeks, dtype=np.int8),  # weekend flags, 2002
         np.empty(weeks, dtype=np.int8),  # weekend flags, 2016/2026
         np.empty(m_max, dtype=np.int8),  # duty classes
         np.empty(m_max + 1, dtype=np.int64),  # merged periods: starts
         np.empty(m_max + 1, dtype=np.int64),  # and ends
-        np.empty(m_max + 1, dtype=np.int64),  # resident duties: starts
-        np.empty(m_max + 1, dtype=np.int64),  # ends
-        np.empty(m_max + 2, dtype=np.int64),  # and minutes before each
-        np.empty(nw, dtype=np.uint64),  # duty days
-        np.empty(nw, dtype=np.uint64),
-        np.empty(3 * m_max + 1, dtype=np.int64),  # three laps of the resident duties
-        np.empty(3 * m_max + 1, dtype=np.int64),
+        np.empty(3 * m_max + 3, dtype=np.int64),  # resident duties: starts (and laps)
+        np.empty(3 * m_max + 3, dtype=np.int64),  # minutes before each (and laps)
         np.zeros((n_codes + 1) * 7, dtype=np.int64),  # duties per table row
         np.zeros(N_A, dtype=np.int64),  # integer sums of the line
     )
@@ -603,6 +594,5 @@ def fused_range(
         if verdict:
             compliant[i] = not line_broken(
                 start[a:b], length[a:b], kind[a:b], work[a:b], weeks, pattern, ltft[i], defs,
-                r_int, r_f, bufs[2], bufs[3], bufs[4], n_p, rule_bufs,
-                (bufs[10], bufs[11]),
+                r_int, r_f, bufs[2], bufs[3], bufs[4], n_p, rule_bufs, (bufs[5], bufs[6]),
             )  # fmt: skip

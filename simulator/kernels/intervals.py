@@ -290,46 +290,125 @@ _SENTINEL = np.int64(2**62)
 def max_window_cycle(cs, ce, cum, m, cycle_min, window_min, s3, c3):
     """Most duty minutes in any window of ``window_min`` minutes, in O(m).
 
-    The same maximum as :func:`max_window`: windows starting at a duty start or
-    ending at a duty end, on a cycle. ``cs``, ``ce``, ``cum`` are the line's
-    selected duties (sorted, not overlapping, every one longer than 0) and the
-    minutes before each (:func:`compact_kinds`); ``window_min`` is at most the
-    cycle. The duty starts and prefix minutes are laid out on the previous, this
-    and the next lap (``s3``, ``c3``: at least ``3 m + 1`` long); instead of a binary search
-    per window, two pointers move forward (the duties starting by each window's
-    end, and by each window's start). A window starting at a duty start has that
-    duty's prefix before it, one ending at a duty end the prefix through it.
+    The same maximum as :func:`max_window` on a cycle. ``cs``, ``ce``, ``cum`` are
+    the line's selected duties (sorted by start, not overlapping) and the minutes
+    before each (:func:`compact_kinds`); ``window_min`` is at most the cycle. The
+    starts and prefix minutes are copied to ``s3`` and ``c3`` (each at least
+    ``3 m + 3`` long) and :func:`max_window_laps` finds the maximum.
+
+    Returns
+    -------
+    int
+        The most minutes in one window.
+    """
+    for q in range(m):
+        s3[q] = cs[q]
+        c3[q] = cum[q]
+    c3[m] = cum[m]
+    return max_window_laps(s3, c3, m, cycle_min, window_min)
+
+
+@njit(cache=True, nogil=True)
+def max_window_laps(s2, c2, m, cycle_min, window_min):
+    """Most duty minutes in any window of ``window_min`` minutes on a cycle, in O(m).
+
+    Only windows that start at a duty start are evaluated: for duties that do not
+    overlap, a window ending at a duty end (the other candidates of :func:`max_window`)
+    covers no more than some window starting at a duty start. Slide it later: while
+    its start is in a gap nothing is lost, and if its start is inside a duty, slide
+    it earlier instead, losing at its end at most what it gains at its start, until
+    its start meets a duty start.
+
+    Parameters
+    ----------
+    s2, c2 : ndarray of int64
+        On entry, ``s2[:m]`` the duty starts (minutes, sorted, in ``[0, cycle_min)``)
+        and ``c2[:m + 1]`` the minutes before each duty (``c2[0] = 0``, ``c2[m]`` the
+        total). Both at least ``3 m + 3`` long: the next lap of the cycle and
+        sentinels are written after the first ``m`` (``c2`` after ``m + 1``).
+    m : int
+        Number of duties.
+    cycle_min, window_min : int
+        Cycle and window lengths, minutes. A window longer than the cycle is
+        measured as before by :func:`_max_window_wide`.
+
+    Returns
+    -------
+    int
+        The most minutes in one window (0 without duties).
+
+    Notes
+    -----
+    The window starting at duty ``k`` ends at ``x = s_k + w``; a pointer to the first
+    start after ``x`` only moves forward. It looks three starts ahead at once (the
+    starts are sorted, so the comparisons true are the first ones), which keeps the
+    loop short and free of branches when a window's end passes at most two starts
+    more than the previous window's end.
     """
     if m == 0:
         return 0
-    total = cum[m]
-    for lap in range(3):
-        shift = (lap - 1) * cycle_min
-        for q in range(m):
-            s3[lap * m + q] = cs[q] + shift
-            c3[lap * m + q] = lap * total + cum[q]
+    if window_min > cycle_min:
+        return _max_window_wide(s2, c2, m, cycle_min, window_min)
+    total = c2[m]
+    for q in range(m):  # the next lap
+        s2[m + q] = s2[q] + cycle_min
+        c2[m + q] = total + c2[q]
+    s2[2 * m] = _SENTINEL
+    s2[2 * m + 1] = _SENTINEL
+    s2[2 * m + 2] = _SENTINEL
+    c2[2 * m] = 2 * total
+    best = np.int64(0)
+    p = np.int64(0)  # the first start after the window end
+    for k in range(m):
+        x = s2[k] + window_min
+        p += np.int64(s2[p] <= x) + np.int64(s2[p + 1] <= x) + np.int64(s2[p + 2] <= x)
+        while s2[p] <= x:
+            p += 1
+        q = p - 1  # the last duty starting by the window end: covered up to x
+        covered = c2[q] - c2[k] + min(c2[q + 1] - c2[q], x - s2[q])
+        best = max(best, covered)
+    return best
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _covered_before(s3, c3, p, x):
+    """Advance ``p`` to the first start after ``x``; return it and the minutes before ``x``."""
+    while s3[p] <= x:
+        p += 1
+    if p == 0:
+        return p, 0
+    q = p - 1
+    return p, c3[q] + min(s3[q] + c3[q + 1] - c3[q], x) - s3[q]
+
+
+@njit(cache=True, nogil=True)
+def _max_window_wide(s3, c3, m, cycle_min, window_min):
+    """:func:`max_window_laps` for a window longer than the cycle (buffers ``3 m + 1``).
+
+    The windows of :func:`max_window` (starting at a duty start or ending at a duty
+    end, on the previous, this and the next lap of the cycle) with its arithmetic
+    (:func:`covered_until` at both ends), but with pointers that only move forward.
+    """
+    total = c3[m]
+    for q in range(m - 1, -1, -1):  # this lap to the middle, then the laps before and after
+        s3[m + q] = s3[q]
+        c3[m + q] = total + c3[q]
+    for q in range(m):
+        s3[q] = s3[m + q] - cycle_min
+        c3[q] = c3[m + q] - total
+        s3[2 * m + q] = s3[m + q] + cycle_min
+        c3[2 * m + q] = c3[m + q] + total
     s3[3 * m] = _SENTINEL
     c3[3 * m] = 3 * total
-    best = -1
-    ahead = m
-    behind = 0
-    for k in range(m):
-        x = cs[k] + window_min  # the window [s_k, s_k + w)
-        ahead += s3[ahead] <= x  # usually one or two steps: no branch
-        ahead += s3[ahead] <= x
-        while s3[ahead] <= x:
-            ahead += 1
-        q = ahead - 1  # covered: before duty q, and duty q (length c3[q+1] - c3[q]) up to x
-        covered = c3[q] + min(s3[q] + c3[q + 1] - c3[q], x) - s3[q] - (total + cum[k])
-        if covered > best:
-            best = covered
-        x = ce[k] - window_min  # the window [e_k - w, e_k)
-        behind += s3[behind] <= x
-        behind += s3[behind] <= x
-        while s3[behind] <= x:
-            behind += 1
-        q = behind - 1
-        covered = total + cum[k + 1] - (c3[q] + min(s3[q] + c3[q + 1] - c3[q], x) - s3[q])
-        if covered > best:
-            best = covered
+    best = np.int64(-1)
+    p0 = p1 = p2 = p3 = 0
+    for k in range(m, 2 * m):
+        t = s3[k]
+        p0, lo = _covered_before(s3, c3, p0, t)
+        p1, hi = _covered_before(s3, c3, p1, t + window_min)
+        best = max(best, hi - lo)
+        t = s3[k] + c3[k + 1] - c3[k] - window_min  # the window [e_k - w, e_k)
+        p2, lo = _covered_before(s3, c3, p2, t)
+        p3, hi = _covered_before(s3, c3, p3, t + window_min)
+        best = max(best, hi - lo)
     return best

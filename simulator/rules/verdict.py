@@ -362,6 +362,14 @@ def rule_broken(r, start, length, kind, work, weeks, defs, r_int, r_f, dflag, pe
     return False  # nroc_rest: see supported()
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _tier(fam):
+    """When :func:`line_broken` tries a rule family: 0 first, then 1, then 2."""
+    if fam == F_REST or fam == F_SHIFT_LENGTH:
+        return 0
+    return 1 if fam == F_CONTINUOUS else 2
+
+
 @njit(cache=True, nogil=True)
 def line_broken(
     start, length, kind, work, weeks, pattern, ltft, defs, r_int, r_f, dflag, ps, pe, n_p_all,
@@ -370,8 +378,10 @@ def line_broken(
     """Whether any rule of the table is broken on one line (stops at the first one).
 
     The verdict does not depend on the order of the rules, so the cheap families
-    (rest, continuous duty, shift length: one look at each merged period or duty)
-    go first and a line that breaks one of them is decided before the others run.
+    go first and a line that breaks one of them is decided before the others run:
+    rest and shift length (one look at each merged period or duty, stopping at the
+    first short gap or long duty), then continuous duty (which looks at every
+    period of a line that keeps to it), then the others (:func:`_tier`).
 
     Parameters
     ----------
@@ -390,7 +400,7 @@ def line_broken(
         another kinds mask, the duties of a kinds mask with their prefix minutes
         (``n + 2`` long), per-week sums and flags, and ``weeks`` true flags.
     laps : tuple of ndarray
-        Two buffers of ``3 n + 1`` for :func:`~simulator.kernels.intervals.max_window_cycle`.
+        Two buffers of ``3 n + 3`` for :func:`~simulator.kernels.intervals.max_window_cycle`.
 
     Returns
     -------
@@ -398,10 +408,10 @@ def line_broken(
         True when some rule has a violation (not compliant).
     """
     periods = (ps, pe, n_p_all)
-    for cheap in (True, False):
+    for tier in range(3):
         for r in range(r_int.shape[0]):
             fam = r_int[r, RI_FAMILY]
-            if (fam == F_REST or fam == F_CONTINUOUS or fam == F_SHIFT_LENGTH) != cheap:
+            if _tier(fam) != tier:
                 continue
             if (r_int[r, RI_PATTERNS] >> pattern) & 1 == 0:
                 continue

@@ -254,7 +254,7 @@ def test_line_ranges_cover_every_line_once():
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(st.integers(0, 2**31 - 1), st.integers(1, 6))
 def test_window_and_runs_primitives_agree(seed, weeks):
-    """The O(m) window and the bitset day run equal the binary-search and flag versions."""
+    """The O(m) window and the day run equal the binary-search and flag versions."""
     from simulator.kernels.fused import longest_day_run
     from simulator.kernels.intervals import compact_kinds, max_window_cycle
 
@@ -267,16 +267,18 @@ def test_window_and_runs_primitives_agree(seed, weeks):
         m_max = len(start) + 2
         cs, ce, cum = (np.empty(m_max, np.int64) for _ in range(3))
         s3, c3 = np.empty(3 * m_max, np.int64), np.empty(3 * m_max, np.int64)
-        for window in (600, 4320, 10080, cycle):
-            m = compact_kinds(start, length, kind, 7, cs, ce, cum)
-            got = max_window_cycle(cs, ce, cum, m, cycle, window, s3, c3)
-            assert got == max_window_minutes(start, length, kind != 3, cycle, window)
+        for window in (1, 600, 4320, 10080, cycle - 1, cycle, cycle + 1, 2 * cycle, 3 * cycle):
+            for mask in (7, 15, 8):  # resident duties, every duty (touching), NROC only
+                m = compact_kinds(start, length, kind, mask, cs, ce, cum)
+                got = max_window_cycle(cs, ce, cum, m, cycle, window, s3, c3)
+                sel = (mask >> kind.astype(np.int64)) & 1 == 1
+                assert got == max_window_minutes(start, length, sel, cycle, window), (
+                    window,
+                    mask,
+                )
         flags = np.zeros(n_days, dtype=np.bool_)
         flags[start // 1440] = True
-        bits = np.zeros((n_days + 63) // 64, dtype=np.uint64)
-        for d in np.flatnonzero(flags):
-            bits[d // 64] |= np.uint64(1) << np.uint64(d % 64)
-        assert longest_day_run(bits, bits.copy(), n_days) == longest_cyclic_run(flags)
+        assert longest_day_run(start // 1440, n_days) == longest_cyclic_run(flags)
 
 
 def test_unknown_shift_indices_are_computed_exactly():
