@@ -108,10 +108,12 @@ N_T = 8
 DF_CRIT = 8
 #: Kind bits of ``T_FLAGS`` (above the class flags).
 F_NROC_KIND, F_ONCALL_KIND, F_PARTIAL_KIND = 16, 32, 64
-#: Integer sums of a line (minutes or counts), kept in a small buffer.
+#: Integer sums of a line (minutes or counts), kept in a small buffer; the
+#: ``A_HAS_*`` and ``A_CRIT`` entries count duties and are read as "not zero".
 A_DUTY, A_UNS, A_CORE, A_RES, A_UNS_RES, A_BH, A_NROC = range(7)
 A_NIGHTS, A_LONG, A_LONG_EVE, A_OC, A_HAS_OC, A_HAS_NROC, A_HAS_PARTIAL, A_CRIT = range(7, 15)
-N_A = 15
+#: Entries of the sums (one spare: a row of 16 adds in two vector instructions).
+N_A = 16
 #: Longest cycle whose weekend weeks fit one 64-bit word (with 6 bits of margin).
 MAX_WORD_WEEKS = 58
 #: Before every duty start: the end of the merged period before the first one.
@@ -219,33 +221,76 @@ def flag_bits(bits, first_week, weeks, flags):
         w += 1
 
 
-@njit(cache=True, nogil=True, inline="always")
-def add_row(acc, tbl, slot, count):
-    """Add ``count`` duties of table row ``slot`` to the line's integer sums ``acc``."""
+@njit(cache=True, nogil=True)
+def derive_row(tbl, slot, dv, share):
+    """What one duty of table row ``slot`` adds to the line's sums (:data:`A_DUTY`…).
+
+    ``dv[slot, a]`` receives the duty's part of sum ``a``, so ``count`` duties of the
+    row add ``count * dv[slot]`` (:func:`add_row`); ``share[slot]`` the duty's share
+    of plain time (plain minutes / length; 0 for a duty of no length).
+    """
     ln = tbl[slot, T_LEN]
     plain = tbl[slot, T_PLAIN]
     flags = tbl[slot, T_FLAGS]
-    acc[A_DUTY] += count * ln
-    acc[A_UNS] += count * (ln - plain)
-    acc[A_CORE] += count * (ln - tbl[slot, T_CORE])
+    dv[slot, :] = 0
+    dv[slot, A_DUTY] = ln
+    dv[slot, A_UNS] = ln - plain
+    dv[slot, A_CORE] = ln - tbl[slot, T_CORE]
     if flags & F_NROC_KIND:
-        acc[A_NROC] += count * ln
-        acc[A_OC] += count
-        acc[A_HAS_OC] = 1
-        acc[A_HAS_NROC] = 1
+        dv[slot, A_NROC] = ln
+        dv[slot, A_OC] = 1
+        dv[slot, A_HAS_OC] = 1
+        dv[slot, A_HAS_NROC] = 1
     else:
-        acc[A_RES] += count * ln
-        acc[A_UNS_RES] += count * (ln - plain)
-        acc[A_NIGHTS] += count * (flags & DF_NIGHT != 0)
-        acc[A_LONG] += count * (flags & DF_LONG != 0)
-        acc[A_LONG_EVE] += count * (flags & DF_LONG_EVENING != 0)
+        dv[slot, A_RES] = ln
+        dv[slot, A_UNS_RES] = ln - plain
+        dv[slot, A_NIGHTS] = flags & DF_NIGHT != 0
+        dv[slot, A_LONG] = flags & DF_LONG != 0
+        dv[slot, A_LONG_EVE] = flags & DF_LONG_EVENING != 0
         if flags & F_ONCALL_KIND:
-            acc[A_OC] += count
-            acc[A_HAS_OC] = 1
-            if flags & DF_CRIT:
-                acc[A_CRIT] = 1
+            dv[slot, A_OC] = 1
+            dv[slot, A_HAS_OC] = 1
+            dv[slot, A_CRIT] = flags & DF_CRIT != 0
         elif flags & F_PARTIAL_KIND:
-            acc[A_HAS_PARTIAL] = 1
+            dv[slot, A_HAS_PARTIAL] = 1
+    share[slot] = plain / ln if ln > 0 else 0.0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def add_row(acc, dv, slot, count):
+    """Add ``count`` duties of table row ``slot`` to the line's integer sums ``acc``."""
+    for a in range(N_A):
+        acc[a] += count * dv[slot, a]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def popcount(x):
+    """Set bits of a non-negative 64-bit integer."""
+    x = x - ((x >> 1) & 0x5555555555555555)
+    x = (x & 0x3333333333333333) + ((x >> 2) & 0x3333333333333333)
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0F
+    x = x + (x >> 8)  # sums without a multiply (no overflow without the JIT)
+    x = x + (x >> 16)
+    x = x + (x >> 32)
+    return x & 0x7F
+
+
+@njit(cache=True, nogil=True, inline="always")
+def weeks_in_word(word, weeks):
+    """Weeks flagged by a weekend word: week ``(b - 2) mod weeks`` for each bit ``b``.
+
+    The word (bits 0 to 63, weeks -2 to 61) is folded onto the ``weeks`` weeks of the
+    cycle: bits 0 and 1 go to weeks ``-2 mod weeks`` and ``-1 mod weeks``, the others
+    in slices of ``weeks`` bits. Returns the folded word (bit ``w`` for week ``w``).
+    """
+    folded = (word & 1) << ((-2) % weeks)
+    folded |= ((word >> 1) & 1) << ((-1) % weeks)
+    rest = word >> 2
+    mask = (np.int64(1) << weeks) - 1
+    while rest != 0:
+        folded |= rest & mask
+        rest >>= weeks
+    return folded
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -307,11 +352,12 @@ def longest_day_run(days, n_days):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def write_metrics(out, weeks, acc, wk, nroc_work, wk02, wk16, ps, pe, n_p, run, best168):
+def write_metrics(out, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n_p, run, best168):
     """Write the metrics row from the line's integer sums ``acc`` and float work sums.
 
     Same formulas as :func:`~.metrics.metrics_one_line`; its float sums of whole
-    minutes are exact, so they equal the integer sums here.
+    minutes are exact, so they equal the integer sums here. ``n_we02`` and ``n_we``
+    are the weeks with a 2002 and a 2016/2026 weekend worked.
     """
     duty = float(acc[A_DUTY])
     uns = float(acc[A_UNS])
@@ -327,11 +373,6 @@ def write_metrics(out, weeks, acc, wk, nroc_work, wk02, wk16, ps, pe, n_p, run, 
     out[_M_UNS_RES] = float(acc[A_UNS_RES]) / 60.0 / w
     out[_M_BH] = float(acc[A_BH]) / 60.0 / w
     out[_M_CORE] = float(acc[A_CORE]) / 60.0 / w
-    n_we02 = 0
-    n_we = 0
-    for j in range(weeks):
-        n_we02 += wk02[j]
-        n_we += wk16[j]
     out[_M_WE02] = n_we02
     out[_M_WE02_F] = n_we02 / w
     out[_M_WE] = n_we
@@ -361,22 +402,10 @@ def write_metrics(out, weeks, acc, wk, nroc_work, wk02, wk16, ps, pe, n_p, run, 
     out[_M_168] = best168 / 60.0
 
 
-@njit(cache=True, nogil=True, inline="always")
-def fold_weeks(word, weeks, flags):
-    """Flag week ``(b - 2) mod weeks`` for every bit ``b`` of a weekend word."""
-    b = 0
-    while word != 0:
-        if word & 1:
-            w = b - 2
-            flags[w % weeks] = 1
-        word >>= 1
-        b += 1
-
-
 @njit(cache=True, nogil=True)
 def scan_line(
     start, length, kind, work, shift_index, a, b, weeks, bank_holiday, any_bh, plain_26, defs,
-    pp, tbl, n_codes, bufs, out,
+    pp, tables, n_codes, bufs, out,
 ):  # fmt: skip
     """One pass over a line's duties: metrics row, pay inputs, duty classes, merged periods.
 
@@ -399,15 +428,17 @@ def scan_line(
         Whether the cycle has a bank holiday at all.
     defs, pp : ndarray
         Time definitions; pay-input parameters (:data:`PP_R_LO`…).
-    tbl, n_codes : ndarray, int
-        The (shift index, weekday) table (``(n_codes + 1) * 7`` rows) and the number
-        of shift codes.
+    tables, n_codes : tuple, int
+        ``(tbl, dv, share)``: the (shift index, weekday) table (``(n_codes + 1) * 7``
+        rows), what a duty of each row adds to the sums (:func:`derive_row`) and its
+        share of plain time; the number of shift codes.
     bufs : tuple
         ``(wk02, wk16, dflag, ps, pe, s2, c2, count, acc)``: weekend flags per
-        week, class flags per duty, merged periods of every duty, the starts of the
-        resident duties and the minutes before each (``3 n + 3`` long, for
-        :func:`~.intervals.max_window_laps`), duties per table row (zero between
-        lines) and the line's integer sums.
+        week (zero between lines; used when a duty's weekends are flagged exactly
+        or the cycle is too long for a word), class flags per duty, merged periods
+        of every duty, the starts of the resident duties and the minutes before
+        each (``3 n + 3`` long, for :func:`~.intervals.max_window_laps`), duties
+        per table row (zero between lines) and the line's integer sums.
     out : ndarray of float64
         Receives the metrics row.
 
@@ -419,13 +450,15 @@ def scan_line(
         work in plain and unsocial time (h/week, 2026 contract).
     """
     wk02, wk16, dflag, ps, pe, s2, c2, count, acc = bufs
+    tbl, dv, share_t = tables
     cycle = np.int64(weeks) * MIN_PER_WEEK
-    wk02[:] = 0
-    wk16[:] = 0
     acc[:] = 0
     pl_lo = defs[D_PLAIN_START]
     pl_hi = defs[D_PLAIN_END]
+    whole = pp[PP_WHOLE]
+    r_min = pp[PP_R_MIN_WORK] - TOL
     word = weeks <= MAX_WORD_WEEKS
+    flagged = not word  # weekend weeks flagged in wk02, wk16
     w02 = np.int64(0)  # weekend weeks, bit w + 2 for week w (cycles up to 58 weeks)
     w16 = np.int64(0)
     wk = nroc_work = nroc_plain = nroc_uns = 0.0
@@ -448,11 +481,14 @@ def scan_line(
         direct = False
         if tbl[slot, T_KEY] != key:
             if count[slot] > 0:  # the row changes: settle the duties counted on it
-                add_row(acc, tbl, slot, count[slot])
+                add_row(acc, dv, slot, count[slot])
                 count[slot] = 0
-            if not fill_entry(tbl, slot, s, ln, k, defs, pp):
-                add_row(acc, tbl, slot, 1)  # the row holds this duty's values once
+            ok = fill_entry(tbl, slot, s, ln, k, defs, pp)
+            derive_row(tbl, slot, dv, share_t)
+            if not ok:
+                add_row(acc, dv, slot, 1)  # the row holds this duty's values once
                 flag_weekends_exact(s, ln, defs, weeks, wk02, wk16)
+                flagged = True
                 direct = True
         if not direct:
             count[slot] += 1
@@ -464,7 +500,8 @@ def scan_line(
                 flag_bits(tbl[slot, T_WE], day // 7, weeks, wk16)
         flags = tbl[slot, T_FLAGS]
         dflag[i - a] = flags & 7
-        wk += work[i]
+        wi = work[i]
+        wk += wi
         plain = tbl[slot, T_PLAIN]
         plain26 = plain
         if any_bh and touches_holiday(s, ln, bank_holiday, pl_lo, pl_hi):
@@ -473,11 +510,11 @@ def scan_line(
                 acc[A_UNS_RES] += plain - plain26
                 acc[A_BH] += window_minutes(s, ln, MIN_PER_DAY, 0, MIN_PER_DAY, bank_holiday)
         if k == KIND_NROC:
-            nroc_work += work[i]
-            nroc_crit = nroc_crit or work[i] >= pp[PP_R_MIN_WORK] - TOL
+            nroc_work += wi
+            nroc_crit = nroc_crit or wi >= r_min
             if ln > 0:
-                paid = float(ln) if work[i] > pp[PP_WHOLE] * ln + TOL else work[i]
-                share = plain26 / ln
+                paid = float(ln) if wi > whole * ln + TOL else wi
+                share = share_t[slot] if plain26 == plain else plain26 / ln
                 nroc_plain += paid * share
                 nroc_uns += paid * (1.0 - share)
         else:
@@ -493,16 +530,25 @@ def scan_line(
         n_p += np.int64(opens)
         p_end = max(p_end, s + ln)  # s + ln when it opens (lengths are not negative)
         pe[n_p - 1] = p_end
-    for slot in range(count.shape[0]):
-        if count[slot] > 0:
-            add_row(acc, tbl, slot, count[slot])
-            count[slot] = 0
+    for slot in range(count.shape[0]):  # no branch: a row not used adds zeros
+        add_row(acc, dv, slot, count[slot])
+        count[slot] = 0
     if word:
-        fold_weeks(w02, weeks, wk02)
-        fold_weeks(w16, weeks, wk16)
+        w02 = weeks_in_word(w02, weeks)
+        w16 = weeks_in_word(w16, weeks)
+    if flagged:  # join the words to the flags, count and clear them
+        n_we02 = n_we = 0
+        for j in range(weeks):
+            n_we02 += wk02[j] | ((w02 >> j) & 1 if word else 0)
+            n_we += wk16[j] | ((w16 >> j) & 1 if word else 0)
+            wk02[j] = 0
+            wk16[j] = 0
+    else:
+        n_we02 = popcount(w02)
+        n_we = popcount(w16)
     n_p = close_cycle(ps, pe, n_p, cycle)
     write_metrics(
-        out, weeks, acc, wk, nroc_work, wk02, wk16, ps, pe, n_p,
+        out, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n_p,
         day_run_result(best_run, head_run, run_start, last_day, 7 * weeks),
         max_window_laps(s2, c2, m, cycle, defs[D_WINDOW]),
     )  # fmt: skip
@@ -554,8 +600,8 @@ def fused_range(
             m_max = offsets[i + 1] - offsets[i]
     n_days = 7 * weeks
     bufs = (
-        np.empty(weeks, dtype=np.int8),  # weekend flags, 2002
-        np.empty(weeks, dtype=np.int8),  # weekend flags, 2016/2026
+        np.zeros(weeks, dtype=np.int8),  # weekend flags, 2002
+        np.zeros(weeks, dtype=np.int8),  # weekend flags, 2016/2026
         np.empty(m_max, dtype=np.int8),  # duty classes
         np.empty(m_max + 1, dtype=np.int64),  # merged periods: starts
         np.empty(m_max + 1, dtype=np.int64),  # and ends
@@ -574,7 +620,12 @@ def fused_range(
         np.empty(weeks, dtype=np.int8),  # per-week flags
         np.ones(weeks, dtype=np.bool_),  # every week
     )
-    tbl = np.full(((n_codes + 1) * 7, N_T), -1, dtype=np.int64)
+    n_slots = (n_codes + 1) * 7
+    tables = (
+        np.full((n_slots, N_T), -1, dtype=np.int64),  # per (shift index, weekday)
+        np.zeros((n_slots, N_A), dtype=np.int64),  # what one duty of a row adds to the sums
+        np.zeros(n_slots, dtype=np.float64),  # and its share of plain time
+    )
     plain_26 = np.empty(n_days, dtype=np.bool_)
     for d in range(n_days):
         plain_26[d] = d % 7 < 5 and not bank_holiday[d]
@@ -584,7 +635,7 @@ def fused_range(
         b = offsets[i + 1]
         pattern, n_p, has_oc, has_nroc, crit, npl, nun = scan_line(
             start, length, kind, work, shift_index, a, b, weeks, bank_holiday, any_bh,
-            plain_26, defs, pp, tbl, n_codes, bufs, metrics[i],
+            plain_26, defs, pp, tables, n_codes, bufs, metrics[i],
         )  # fmt: skip
         oncall_rota[i] = has_oc
         criterion_r[i] = crit if declared_r[i] < 0 else declared_r[i] == 1
@@ -593,6 +644,6 @@ def fused_range(
         nroc_unsocial[i] = nun
         if verdict:
             compliant[i] = not line_broken(
-                start[a:b], length[a:b], kind[a:b], work[a:b], weeks, pattern, ltft[i], defs,
+                start, length, kind, work, a, b, weeks, pattern, ltft[i], defs,
                 r_int, r_f, bufs[2], bufs[3], bufs[4], n_p, rule_bufs, (bufs[5], bufs[6]),
             )  # fmt: skip

@@ -321,10 +321,14 @@ def consecutive_broken(start, length, kind, mask, n_days, selector, p, dflag):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def rule_broken(r, start, length, kind, work, weeks, defs, r_int, r_f, dflag, periods, bufs, laps):
+def rule_broken(
+    r, start_all, length_all, kind_all, work_all, a, b, weeks, defs, r_int, r_f, dflag, periods,
+    bufs, laps,
+):  # fmt: skip
     """Whether rule ``r`` of the table is broken on one line (see :func:`line_broken`).
 
-    ``periods`` is ``(ps, pe, n_p)``, the merged periods of every duty.
+    The line's duties are ``a:b`` of the ``*_all`` arrays; ``periods`` is
+    ``(ps, pe, n_p)``, the merged periods of every duty.
     """
     ps2, pe2, cs, ce, cum, per_week, worked, week_ones = bufs
     n_days = 7 * weeks
@@ -334,17 +338,21 @@ def rule_broken(r, start, length, kind, work, weeks, defs, r_int, r_f, dflag, pe
     opt = r_int[r, RI_OPTION]
     p = r_f[r]
     if fam == F_REST or fam == F_CONTINUOUS or fam == F_OFF_DUTY:
-        a, b, n_p = periods
+        p_s, p_e, n_p = periods
         if mask != ALL_KINDS_MASK:
-            n_p = merge_kinds(start, length, kind, mask, cycle, ps2, pe2)
-            a, b = ps2, pe2
+            n_p = merge_kinds(start_all[a:b], length_all[a:b], kind_all[a:b], mask, cycle, ps2, pe2)
+            p_s, p_e = ps2, pe2
         if fam == F_REST:
-            return rest_broken(a, b, n_p, cycle, p)
+            return rest_broken(p_s, p_e, n_p, cycle, p)
         if fam == F_CONTINUOUS:
-            return continuous_broken(a, b, n_p, weeks, opt, p, defs, week_ones)
-        return off_duty_broken(a, b, n_p, n_days, opt, p)
+            return continuous_broken(p_s, p_e, n_p, weeks, opt, p, defs, week_ones)
+        return off_duty_broken(p_s, p_e, n_p, n_days, opt, p)
+    # the other families read the duties: views of the line, made only when needed
+    start = start_all[a:b]
+    length = length_all[a:b]
+    kind = kind_all[a:b]
     if fam == F_WEEKLY:
-        return weekly_broken(start, length, kind, work, mask, weeks, opt, p, per_week)
+        return weekly_broken(start, length, kind, work_all[a:b], mask, weeks, opt, p, per_week)
     if fam == F_WINDOW:
         m = compact_kinds(start, length, kind, mask, cs, ce, cum)
         best = max_window_cycle(cs, ce, cum, m, cycle, np.int64(p[1]), laps[0], laps[1])
@@ -372,8 +380,8 @@ def _tier(fam):
 
 @njit(cache=True, nogil=True)
 def line_broken(
-    start, length, kind, work, weeks, pattern, ltft, defs, r_int, r_f, dflag, ps, pe, n_p_all,
-    bufs, laps,
+    start, length, kind, work, a, b, weeks, pattern, ltft, defs, r_int, r_f, dflag, ps, pe,
+    n_p_all, bufs, laps,
 ):  # fmt: skip
     """Whether any rule of the table is broken on one line (stops at the first one).
 
@@ -386,7 +394,10 @@ def line_broken(
     Parameters
     ----------
     start, length, kind, work : ndarray
-        The line's duties sorted by start.
+        Duty arrays; the line's duties, sorted by start, are ``a:b`` (views of
+        the line are made only for the rules that read its duties).
+    a, b : int
+        The line's first duty and one past its last.
     weeks, pattern, ltft : int, int, bool
         Cycle length (weeks), working pattern code and LTFT flag of the line.
     defs, r_int, r_f : ndarray
@@ -418,7 +429,8 @@ def line_broken(
             if r_int[r, RI_LTFT] >= 0 and r_int[r, RI_LTFT] != np.int64(ltft):
                 continue
             if rule_broken(
-                r, start, length, kind, work, weeks, defs, r_int, r_f, dflag, periods, bufs, laps
-            ):
+                r, start, length, kind, work, a, b, weeks, defs, r_int, r_f, dflag, periods,
+                bufs, laps,
+            ):  # fmt: skip
                 return True
     return False

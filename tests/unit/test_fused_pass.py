@@ -281,6 +281,12 @@ def test_window_and_runs_primitives_agree(seed, weeks):
         assert longest_day_run(start // 1440, n_days) == longest_cyclic_run(flags)
 
 
+def test_cycles_longer_than_a_weekend_word_agree():
+    """Cycles of 58 weeks and more: weekend weeks flagged per week instead of in a word."""
+    for weeks in (57, 58, 59, 60):
+        assert_same(synthetic_compiled(2 if JIT_DISABLED else 8, weeks, seed=weeks))
+
+
 def test_unknown_shift_indices_are_computed_exactly():
     """Shift indices outside the table, or inconsistent with their times, still agree."""
     compiled = synthetic_compiled(N_LINES, 2, seed=9)
