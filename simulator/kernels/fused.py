@@ -33,7 +33,7 @@ import numpy as np
 from numba import njit
 
 from ..contracts.kernels import TOL
-from ..rules.verdict import DF_LONG, DF_LONG_EVENING, DF_NIGHT, line_broken
+from ..rules.verdict import DF_LONG, DF_LONG_EVENING, DF_NIGHT, line_broken, rule_lists
 from .duties import (
     D_CORE_END,
     D_CORE_START,
@@ -629,6 +629,7 @@ def fused_range(
     plain_26 = np.empty(n_days, dtype=np.bool_)
     for d in range(n_days):
         plain_26[d] = d % 7 < 5 and not bank_holiday[d]
+    lists = rule_lists(r_int)
     any_bh = np.any(bank_holiday)  # not a literal False: scan_line compiles once
     for i in range(lo, hi):
         a = offsets[i]
@@ -645,5 +646,5 @@ def fused_range(
         if verdict:
             compliant[i] = not line_broken(
                 start, length, kind, work, a, b, weeks, pattern, ltft[i], defs,
-                r_int, r_f, bufs[2], bufs[3], bufs[4], n_p, rule_bufs, (bufs[5], bufs[6]),
+                r_int, r_f, lists, bufs[2], bufs[3], bufs[4], n_p, rule_bufs, (bufs[5], bufs[6]),
             )  # fmt: skip

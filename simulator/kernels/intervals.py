@@ -343,7 +343,8 @@ def max_window_laps(s2, c2, m, cycle_min, window_min):
     start after ``x`` only moves forward. It looks three starts ahead at once (the
     starts are sorted, so the comparisons true are the first ones), which keeps the
     loop short and free of branches when a window's end passes at most two starts
-    more than the previous window's end.
+    more than the previous window's end; the first and second halves of the duties
+    have a pointer each.
     """
     if m == 0:
         return 0
@@ -357,17 +358,34 @@ def max_window_laps(s2, c2, m, cycle_min, window_min):
     s2[2 * m + 1] = _SENTINEL
     s2[2 * m + 2] = _SENTINEL
     c2[2 * m] = 2 * total
+    # two independent pointers, over the first and the second half of the duties, so
+    # that the processor runs the two chains of loads side by side
+    h = m // 2
     best = np.int64(0)
-    p = np.int64(0)  # the first start after the window end
-    for k in range(m):
+    p = np.int64(0)  # the first start after the end of window k
+    r = np.int64(h)  # the first start after the end of window h + k
+    for k in range(h):
         x = s2[k] + window_min
         p += np.int64(s2[p] <= x) + np.int64(s2[p + 1] <= x) + np.int64(s2[p + 2] <= x)
         while s2[p] <= x:
             p += 1
-        q = p - 1  # the last duty starting by the window end: covered up to x
-        covered = c2[q] - c2[k] + min(c2[q + 1] - c2[q], x - s2[q])
-        best = max(best, covered)
+        y = s2[h + k] + window_min
+        r += np.int64(s2[r] <= y) + np.int64(s2[r + 1] <= y) + np.int64(s2[r + 2] <= y)
+        while s2[r] <= y:
+            r += 1
+        best = max(best, _covered(s2, c2, k, p - 1, x), _covered(s2, c2, h + k, r - 1, y))
+    for k in range(2 * h, m):  # the last one when m is odd
+        y = s2[k] + window_min
+        while s2[r] <= y:
+            r += 1
+        best = max(best, _covered(s2, c2, k, r - 1, y))
     return best
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _covered(s2, c2, k, q, x):
+    """Minutes in ``[s2[k], x)``: duties ``k`` to ``q - 1`` whole and duty ``q`` up to ``x``."""
+    return c2[q] - c2[k] + min(c2[q + 1] - c2[q], x - s2[q])
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -378,10 +378,47 @@ def _tier(fam):
     return 1 if fam == F_CONTINUOUS else 2
 
 
+#: Working pattern codes of a line (full shift, partial shift, on-call).
+N_PATTERNS = 3
+
+
+@njit(cache=True, nogil=True)
+def rule_lists(r_int):
+    """The rules that apply to each kind of line, in the order :func:`line_broken` tries them.
+
+    Parameters
+    ----------
+    r_int : ndarray of int64
+        The packed rule table.
+
+    Returns
+    -------
+    ndarray of int64, shape (2 * N_PATTERNS, n_rules + 1)
+        Row ``2 * pattern + ltft`` (pattern code 0 to 2, LTFT 0 or 1): the number of
+        rules in column 0, then their indices, cheap families first (:func:`_tier`).
+    """
+    n = r_int.shape[0]
+    lists = np.zeros((2 * N_PATTERNS, n + 1), dtype=np.int64)
+    for pattern in range(N_PATTERNS):
+        for ltft in range(2):
+            row = 2 * pattern + ltft
+            for tier in range(3):
+                for r in range(n):
+                    if _tier(r_int[r, RI_FAMILY]) != tier:
+                        continue
+                    if (r_int[r, RI_PATTERNS] >> pattern) & 1 == 0:
+                        continue
+                    if r_int[r, RI_LTFT] >= 0 and r_int[r, RI_LTFT] != ltft:
+                        continue
+                    lists[row, 0] += 1
+                    lists[row, lists[row, 0]] = r
+    return lists
+
+
 @njit(cache=True, nogil=True)
 def line_broken(
-    start, length, kind, work, a, b, weeks, pattern, ltft, defs, r_int, r_f, dflag, ps, pe,
-    n_p_all, bufs, laps,
+    start, length, kind, work, a, b, weeks, pattern, ltft, defs, r_int, r_f, lists, dflag, ps,
+    pe, n_p_all, bufs, laps,
 ):  # fmt: skip
     """Whether any rule of the table is broken on one line (stops at the first one).
 
@@ -389,7 +426,9 @@ def line_broken(
     go first and a line that breaks one of them is decided before the others run:
     rest and shift length (one look at each merged period or duty, stopping at the
     first short gap or long duty), then continuous duty (which looks at every
-    period of a line that keeps to it), then the others (:func:`_tier`).
+    period of a line that keeps to it), then the others (:func:`_tier`). Which
+    rules apply to a line of each working pattern and LTFT flag, in that order, is
+    worked out once per rule table (:func:`rule_lists`).
 
     Parameters
     ----------
@@ -402,6 +441,8 @@ def line_broken(
         Cycle length (weeks), working pattern code and LTFT flag of the line.
     defs, r_int, r_f : ndarray
         Time definitions and the packed rule table.
+    lists : ndarray of int64
+        :func:`rule_lists` of the rule table.
     dflag : ndarray of int8
         Per duty: :data:`DF_NIGHT`, :data:`DF_LONG`, :data:`DF_LONG_EVENING` bits.
     ps, pe, n_p_all : ndarray, ndarray, int
@@ -419,18 +460,11 @@ def line_broken(
         True when some rule has a violation (not compliant).
     """
     periods = (ps, pe, n_p_all)
-    for tier in range(3):
-        for r in range(r_int.shape[0]):
-            fam = r_int[r, RI_FAMILY]
-            if _tier(fam) != tier:
-                continue
-            if (r_int[r, RI_PATTERNS] >> pattern) & 1 == 0:
-                continue
-            if r_int[r, RI_LTFT] >= 0 and r_int[r, RI_LTFT] != np.int64(ltft):
-                continue
-            if rule_broken(
-                r, start, length, kind, work, a, b, weeks, defs, r_int, r_f, dflag, periods,
-                bufs, laps,
-            ):  # fmt: skip
-                return True
+    row = 2 * pattern + np.int64(ltft)
+    for j in range(1, lists[row, 0] + 1):
+        if rule_broken(
+            lists[row, j], start, length, kind, work, a, b, weeks, defs, r_int, r_f, dflag,
+            periods, bufs, laps,
+        ):  # fmt: skip
+            return True
     return False
