@@ -402,7 +402,7 @@ def write_metrics(out, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n_p, run
     out[_M_168] = best168 / 60.0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def scan_line(
     start, length, kind, work, shift_index, a, b, weeks, bank_holiday, any_bh, plain_26, defs,
     pp, tables, n_codes, bufs, out,
@@ -412,7 +412,9 @@ def scan_line(
     The duties are counted per table row (shift index, start weekday); the sums of
     whole minutes and the counts come from the rows when the line is done, so the
     loop over duties touches one counter, the float work sums, the weekend words,
-    the runs of duty days, the merged periods and the resident duties.
+    the runs of duty days, the merged periods and the resident duties. Inlined
+    into :func:`fused_range` (its only caller): compiled with it, which takes
+    seconds less on a first run than compiling it on its own.
 
     Parameters
     ----------

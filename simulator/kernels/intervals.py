@@ -388,7 +388,7 @@ def _covered(s2, c2, k, q, x):
     return c2[q] - c2[k] + min(c2[q + 1] - c2[q], x - s2[q])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _covered_before(s3, c3, p, x):
     """Advance ``p`` to the first start after ``x``; return it and the minutes before ``x``."""
     while s3[p] <= x:
