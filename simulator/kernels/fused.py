@@ -225,34 +225,35 @@ def flag_bits(bits, first_week, weeks, flags):
 def derive_row(tbl, slot, dv, share):
     """What one duty of table row ``slot`` adds to the line's sums (:data:`A_DUTY`…).
 
-    ``dv[slot, a]`` receives the duty's part of sum ``a``, so ``count`` duties of the
-    row add ``count * dv[slot]`` (:func:`add_row`); ``share[slot]`` the duty's share
-    of plain time (plain minutes / length; 0 for a duty of no length).
+    ``dv[a, slot]`` receives the duty's part of sum ``a``, so ``count`` duties of the
+    row add ``count * dv[:, slot]`` (:func:`add_row`, :func:`add_rows`);
+    ``share[slot]`` the duty's share of plain time (plain minutes / length; 0 for a
+    duty of no length).
     """
     ln = tbl[slot, T_LEN]
     plain = tbl[slot, T_PLAIN]
     flags = tbl[slot, T_FLAGS]
-    dv[slot, :] = 0
-    dv[slot, A_DUTY] = ln
-    dv[slot, A_UNS] = ln - plain
-    dv[slot, A_CORE] = ln - tbl[slot, T_CORE]
+    dv[:, slot] = 0
+    dv[A_DUTY, slot] = ln
+    dv[A_UNS, slot] = ln - plain
+    dv[A_CORE, slot] = ln - tbl[slot, T_CORE]
     if flags & F_NROC_KIND:
-        dv[slot, A_NROC] = ln
-        dv[slot, A_OC] = 1
-        dv[slot, A_HAS_OC] = 1
-        dv[slot, A_HAS_NROC] = 1
+        dv[A_NROC, slot] = ln
+        dv[A_OC, slot] = 1
+        dv[A_HAS_OC, slot] = 1
+        dv[A_HAS_NROC, slot] = 1
     else:
-        dv[slot, A_RES] = ln
-        dv[slot, A_UNS_RES] = ln - plain
-        dv[slot, A_NIGHTS] = flags & DF_NIGHT != 0
-        dv[slot, A_LONG] = flags & DF_LONG != 0
-        dv[slot, A_LONG_EVE] = flags & DF_LONG_EVENING != 0
+        dv[A_RES, slot] = ln
+        dv[A_UNS_RES, slot] = ln - plain
+        dv[A_NIGHTS, slot] = flags & DF_NIGHT != 0
+        dv[A_LONG, slot] = flags & DF_LONG != 0
+        dv[A_LONG_EVE, slot] = flags & DF_LONG_EVENING != 0
         if flags & F_ONCALL_KIND:
-            dv[slot, A_OC] = 1
-            dv[slot, A_HAS_OC] = 1
-            dv[slot, A_CRIT] = flags & DF_CRIT != 0
+            dv[A_OC, slot] = 1
+            dv[A_HAS_OC, slot] = 1
+            dv[A_CRIT, slot] = flags & DF_CRIT != 0
         elif flags & F_PARTIAL_KIND:
-            dv[slot, A_HAS_PARTIAL] = 1
+            dv[A_HAS_PARTIAL, slot] = 1
     share[slot] = plain / ln if ln > 0 else 0.0
 
 
@@ -260,7 +261,23 @@ def derive_row(tbl, slot, dv, share):
 def add_row(acc, dv, slot, count):
     """Add ``count`` duties of table row ``slot`` to the line's integer sums ``acc``."""
     for a in range(N_A):
-        acc[a] += count * dv[slot, a]
+        acc[a] += count * dv[a, slot]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def add_rows(acc, dv, count):
+    """Add the duties counted on every table row to ``acc`` and clear the counts.
+
+    One dot product per sum over the rows (``dv`` holds a sum per row, rows
+    contiguous): vector multiplies and adds, no branch per row.
+    """
+    n = count.shape[0]
+    for a in range(N_A):
+        t = np.int64(0)
+        for slot in range(n):
+            t += count[slot] * dv[a, slot]
+        acc[a] += t
+    count[:] = 0
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -352,8 +369,8 @@ def longest_day_run(days, n_days):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def write_metrics(out, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n_p, run, best168):
-    """Write the metrics row from the line's integer sums ``acc`` and float work sums.
+def write_metrics(metrics, i, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n_p, run, best168):
+    """Write row ``i`` of ``metrics`` from the line's integer sums ``acc`` and float sums.
 
     Same formulas as :func:`~.metrics.metrics_one_line`; its float sums of whole
     minutes are exact, so they equal the integer sums here. ``n_we02`` and ``n_we``
@@ -363,31 +380,31 @@ def write_metrics(out, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n_p, run
     uns = float(acc[A_UNS])
     cycle = np.int64(weeks) * MIN_PER_WEEK
     w = float(weeks)
-    out[_M_DUTY] = duty / 60.0 / w
-    out[_M_WORK] = wk / 60.0 / w
-    out[_M_RES] = float(acc[A_RES]) / 60.0 / w
-    out[_M_NROC] = float(acc[A_NROC]) / 60.0 / w
-    out[_M_NROC_WORK] = nroc_work / 60.0 / w
-    out[_M_UNS] = uns / 60.0 / w
-    out[_M_UNS_FRAC] = uns / duty if duty > 0 else 0.0
-    out[_M_UNS_RES] = float(acc[A_UNS_RES]) / 60.0 / w
-    out[_M_BH] = float(acc[A_BH]) / 60.0 / w
-    out[_M_CORE] = float(acc[A_CORE]) / 60.0 / w
-    out[_M_WE02] = n_we02
-    out[_M_WE02_F] = n_we02 / w
-    out[_M_WE] = n_we
-    out[_M_WE_F] = n_we / w
-    out[_M_NIGHTS] = acc[A_NIGHTS]
-    out[_M_LONG] = acc[A_LONG]
-    out[_M_LONG_EVE] = acc[A_LONG_EVE]
-    out[_M_OC] = acc[A_OC]
-    out[_M_OC_F] = acc[A_OC] / float(7 * weeks)
+    metrics[i, _M_DUTY] = duty / 60.0 / w
+    metrics[i, _M_WORK] = wk / 60.0 / w
+    metrics[i, _M_RES] = float(acc[A_RES]) / 60.0 / w
+    metrics[i, _M_NROC] = float(acc[A_NROC]) / 60.0 / w
+    metrics[i, _M_NROC_WORK] = nroc_work / 60.0 / w
+    metrics[i, _M_UNS] = uns / 60.0 / w
+    metrics[i, _M_UNS_FRAC] = uns / duty if duty > 0 else 0.0
+    metrics[i, _M_UNS_RES] = float(acc[A_UNS_RES]) / 60.0 / w
+    metrics[i, _M_BH] = float(acc[A_BH]) / 60.0 / w
+    metrics[i, _M_CORE] = float(acc[A_CORE]) / 60.0 / w
+    metrics[i, _M_WE02] = n_we02
+    metrics[i, _M_WE02_F] = n_we02 / w
+    metrics[i, _M_WE] = n_we
+    metrics[i, _M_WE_F] = n_we / w
+    metrics[i, _M_NIGHTS] = acc[A_NIGHTS]
+    metrics[i, _M_LONG] = acc[A_LONG]
+    metrics[i, _M_LONG_EVE] = acc[A_LONG_EVE]
+    metrics[i, _M_OC] = acc[A_OC]
+    metrics[i, _M_OC_F] = acc[A_OC] / float(7 * weeks)
     if n_p == 0:
-        out[_M_REST] = cycle / 60.0
-        out[_M_CONT] = 0.0
+        metrics[i, _M_REST] = cycle / 60.0
+        metrics[i, _M_CONT] = 0.0
     elif n_p < 0:
-        out[_M_REST] = 0.0
-        out[_M_CONT] = cycle / 60.0
+        metrics[i, _M_REST] = 0.0
+        metrics[i, _M_CONT] = cycle / 60.0
     else:
         shortest = ps[0] + cycle - pe[n_p - 1]
         longest = 0
@@ -396,16 +413,16 @@ def write_metrics(out, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n_p, run
                 shortest = ps[j + 1] - pe[j]
             if pe[j] - ps[j] > longest:
                 longest = pe[j] - ps[j]
-        out[_M_REST] = shortest / 60.0
-        out[_M_CONT] = longest / 60.0
-    out[_M_RUN] = run
-    out[_M_168] = best168 / 60.0
+        metrics[i, _M_REST] = shortest / 60.0
+        metrics[i, _M_CONT] = longest / 60.0
+    metrics[i, _M_RUN] = run
+    metrics[i, _M_168] = best168 / 60.0
 
 
 @njit(cache=True, nogil=True, inline="always")
 def scan_line(
     start, length, kind, work, shift_index, a, b, weeks, bank_holiday, any_bh, plain_26, defs,
-    pp, tables, n_codes, bufs, out,
+    pp, tbl, dv, share_t, n_codes, wk02, wk16, dflag, ps, pe, s2, c2, count, acc, metrics, row,
 ):  # fmt: skip
     """One pass over a line's duties: metrics row, pay inputs, duty classes, merged periods.
 
@@ -430,19 +447,20 @@ def scan_line(
         Whether the cycle has a bank holiday at all.
     defs, pp : ndarray
         Time definitions; pay-input parameters (:data:`PP_R_LO`…).
-    tables, n_codes : tuple, int
-        ``(tbl, dv, share)``: the (shift index, weekday) table (``(n_codes + 1) * 7``
-        rows), what a duty of each row adds to the sums (:func:`derive_row`) and its
-        share of plain time; the number of shift codes.
-    bufs : tuple
-        ``(wk02, wk16, dflag, ps, pe, s2, c2, count, acc)``: weekend flags per
-        week (zero between lines; used when a duty's weekends are flagged exactly
-        or the cycle is too long for a word), class flags per duty, merged periods
-        of every duty, the starts of the resident duties and the minutes before
-        each (``3 n + 3`` long, for :func:`~.intervals.max_window_laps`), duties
-        per table row (zero between lines) and the line's integer sums.
-    out : ndarray of float64
-        Receives the metrics row.
+    tbl, dv, share_t, n_codes : ndarray, ndarray, ndarray, int
+        The (shift index, weekday) table (``(n_codes + 1) * 7`` rows), what a duty of
+        each row adds to the sums (:func:`derive_row`) and its share of plain time;
+        the number of shift codes.
+    wk02, wk16, dflag, ps, pe, s2, c2, count, acc : ndarray
+        Buffers: weekend flags per week (zero between lines; used when a duty's
+        weekends are flagged exactly or the cycle is too long for a word), class
+        flags per duty, merged periods of every duty, the starts of the resident
+        duties and the minutes before each (``3 n + 3`` long, for
+        :func:`~.intervals.max_window_laps`), duties per table row (zero between
+        lines) and the line's integer sums. Passed one by one, not in tuples: a
+        tuple unpacked per line costs reference counting per array.
+    metrics, row : ndarray of float64, int
+        Receives the metrics in row ``row``.
 
     Returns
     -------
@@ -451,8 +469,6 @@ def scan_line(
         (as :func:`~.intervals.merge_periods`), the 2002 template flags, and paid NROC
         work in plain and unsocial time (h/week, 2026 contract).
     """
-    wk02, wk16, dflag, ps, pe, s2, c2, count, acc = bufs
-    tbl, dv, share_t = tables
     cycle = np.int64(weeks) * MIN_PER_WEEK
     acc[:] = 0
     pl_lo = defs[D_PLAIN_START]
@@ -532,9 +548,7 @@ def scan_line(
         n_p += np.int64(opens)
         p_end = max(p_end, s + ln)  # s + ln when it opens (lengths are not negative)
         pe[n_p - 1] = p_end
-    for slot in range(count.shape[0]):  # no branch: a row not used adds zeros
-        add_row(acc, dv, slot, count[slot])
-        count[slot] = 0
+    add_rows(acc, dv, count)
     if word:
         w02 = weeks_in_word(w02, weeks)
         w16 = weeks_in_word(w16, weeks)
@@ -550,7 +564,7 @@ def scan_line(
         n_we = popcount(w16)
     n_p = close_cycle(ps, pe, n_p, cycle)
     write_metrics(
-        out, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n_p,
+        metrics, row, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n_p,
         day_run_result(best_run, head_run, run_start, last_day, 7 * weeks),
         max_window_laps(s2, c2, m, cycle, defs[D_WINDOW]),
     )  # fmt: skip
@@ -601,17 +615,15 @@ def fused_range(
         if offsets[i + 1] - offsets[i] > m_max:
             m_max = offsets[i + 1] - offsets[i]
     n_days = 7 * weeks
-    bufs = (
-        np.zeros(weeks, dtype=np.int8),  # weekend flags, 2002
-        np.zeros(weeks, dtype=np.int8),  # weekend flags, 2016/2026
-        np.empty(m_max, dtype=np.int8),  # duty classes
-        np.empty(m_max + 1, dtype=np.int64),  # merged periods: starts
-        np.empty(m_max + 1, dtype=np.int64),  # and ends
-        np.empty(3 * m_max + 3, dtype=np.int64),  # resident duties: starts (and laps)
-        np.empty(3 * m_max + 3, dtype=np.int64),  # minutes before each (and laps)
-        np.zeros((n_codes + 1) * 7, dtype=np.int64),  # duties per table row
-        np.zeros(N_A, dtype=np.int64),  # integer sums of the line
-    )
+    wk02 = np.zeros(weeks, dtype=np.int8)  # weekend flags, 2002
+    wk16 = np.zeros(weeks, dtype=np.int8)  # weekend flags, 2016/2026
+    dflag = np.empty(m_max, dtype=np.int8)  # duty classes
+    ps = np.empty(m_max + 1, dtype=np.int64)  # merged periods: starts
+    pe = np.empty(m_max + 1, dtype=np.int64)  # and ends
+    s2 = np.empty(3 * m_max + 3, dtype=np.int64)  # resident duties: starts (and laps)
+    c2 = np.empty(3 * m_max + 3, dtype=np.int64)  # minutes before each (and laps)
+    count = np.zeros((n_codes + 1) * 7, dtype=np.int64)  # duties per table row
+    acc = np.zeros(N_A, dtype=np.int64)  # integer sums of the line
     rule_bufs = (
         np.empty(m_max + 1, dtype=np.int64),  # merged periods of another kinds mask
         np.empty(m_max + 1, dtype=np.int64),
@@ -623,11 +635,9 @@ def fused_range(
         np.ones(weeks, dtype=np.bool_),  # every week
     )
     n_slots = (n_codes + 1) * 7
-    tables = (
-        np.full((n_slots, N_T), -1, dtype=np.int64),  # per (shift index, weekday)
-        np.zeros((n_slots, N_A), dtype=np.int64),  # what one duty of a row adds to the sums
-        np.zeros(n_slots, dtype=np.float64),  # and its share of plain time
-    )
+    tbl = np.full((n_slots, N_T), -1, dtype=np.int64)  # per (shift index, weekday)
+    dv = np.zeros((N_A, n_slots), dtype=np.int64)  # what one duty of a row adds to the sums
+    share_t = np.zeros(n_slots, dtype=np.float64)  # and its share of plain time
     plain_26 = np.empty(n_days, dtype=np.bool_)
     for d in range(n_days):
         plain_26[d] = d % 7 < 5 and not bank_holiday[d]
@@ -638,7 +648,8 @@ def fused_range(
         b = offsets[i + 1]
         pattern, n_p, has_oc, has_nroc, crit, npl, nun = scan_line(
             start, length, kind, work, shift_index, a, b, weeks, bank_holiday, any_bh,
-            plain_26, defs, pp, tables, n_codes, bufs, metrics[i],
+            plain_26, defs, pp, tbl, dv, share_t, n_codes, wk02, wk16, dflag, ps, pe, s2, c2,
+            count, acc, metrics, i,
         )  # fmt: skip
         oncall_rota[i] = has_oc
         criterion_r[i] = crit if declared_r[i] < 0 else declared_r[i] == 1
@@ -648,5 +659,5 @@ def fused_range(
         if verdict:
             compliant[i] = not line_broken(
                 start, length, kind, work, a, b, weeks, pattern, ltft[i], defs,
-                r_int, r_f, lists, bufs[2], bufs[3], bufs[4], n_p, rule_bufs, (bufs[5], bufs[6]),
+                r_int, r_f, lists, dflag, ps, pe, n_p, rule_bufs, (s2, c2),
             )  # fmt: skip
