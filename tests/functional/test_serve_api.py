@@ -253,4 +253,9 @@ def test_concurrent_requests_agree(capsys):
     assert all(a == answers[0] for a in answers[::2])
     assert all(a == answers[1] for a in answers[1::2])
     assert answers[0] == cli_json(capsys, "compare", SURGERY, [])
+    # the layer is chosen when Numba first starts its threads, which this process may
+    # not have done yet when the kernels it ran were serial: start them
+    from numba.np.ufunc.parallel import _launch_threads
+
+    _launch_threads()
     assert threadsafe_kernels() == (numba.threading_layer() in ("tbb", "omp"))
