@@ -35,7 +35,7 @@ from simulator.rules.engine import compliant_lines_detailed
 from simulator.synthetic import synthetic_compiled
 
 from ..conftest import JIT_DISABLED
-from ..helpers import make_rota
+from ..helpers import MIXED_SHIFTS, make_rota, valid_days
 
 pytestmark = pytest.mark.kernel
 
@@ -44,18 +44,9 @@ N_LINES = 6 if JIT_DISABLED else 60
 MAX_WEEKS = 4 if JIT_DISABLED else 26
 EXAMPLES = 4 if JIT_DISABLED else 25
 
-SHIFTS = """
-D   = { start = "08:00", end = "16:00" }
-LD  = { start = "08:00", end = "20:30" }
-N   = { start = "20:00", end = "08:30" }
-LE  = { start = "13:00", end = "23:30" }
-E   = { start = "06:00", end = "14:00" }
-P   = { start = "08:00", end = "08:00", kind = "partial", rest = 8.0 }
-ROC = { start = "09:00", end = "09:00", kind = "oncall", rest = 6.0 }
-OC  = { start = "17:00", end = "07:00", kind = "nroc", expected_work = 5.0 }
-OCX = { start = "21:00", end = "06:00", kind = "nroc", expected_work = 4.5 }
-W   = { start = "09:00", end = "09:00", kind = "nroc", expected_work = 20.0 }
-"""
+SHIFTS = MIXED_SHIFTS + (
+    'W   = { start = "09:00", end = "09:00", kind = "nroc", expected_work = 20.0 }\n'
+)
 CELLS = ("-", "-", "-", "D", "D", "LD", "N", "LE", "E", "P", "ROC", "OC", "OCX", "W", "D+OC")
 PARAMS = {c: load_params(c) for c in ("nhs-2002", "wales-2026")}
 
@@ -79,28 +70,6 @@ def assert_same(compiled, rules: str = "new-deal") -> dict:
 BASE = make_rota("- - - - - - -", SHIFTS)
 
 
-def valid_days(cells: list[str]) -> tuple[tuple[str, ...], ...]:
-    """Drop the cells that would overlap the previous duty (also across the cycle end)."""
-    shifts = BASE.shifts
-    days: list[tuple[str, ...]] = []
-    spans: list[tuple[int, str, int]] = []
-    last_end = -1
-    for d, cell in enumerate(cells):
-        keep = []
-        for code in [] if cell == "-" else cell.split("+"):
-            s = d * 1440 + shifts[code].start_min
-            if s >= last_end:
-                keep.append(code)
-                last_end = s + shifts[code].duration_min
-                spans.append((d, code, s))
-        days.append(tuple(keep))
-    cycle = 1440 * len(cells)
-    while len(spans) > 1 and spans[-1][2] + shifts[spans[-1][1]].duration_min > spans[0][2] + cycle:
-        d, code, _ = spans.pop()
-        days[d] = tuple(c for c in days[d] if c != code)
-    return tuple(days)
-
-
 @st.composite
 def rotas(draw, max_weeks: int = 3, max_lines: int = 3) -> Rota:
     """Valid rotas from CELLS: any grade, LTFT or not, with or without a calendar."""
@@ -112,7 +81,8 @@ def rotas(draw, max_weeks: int = 3, max_lines: int = 3) -> Rota:
             years=draw(st.integers(0, 9)),
             ltft=draw(st.booleans()),
             days=valid_days(
-                draw(st.lists(st.sampled_from(CELLS), min_size=7 * weeks, max_size=7 * weeks))
+                draw(st.lists(st.sampled_from(CELLS), min_size=7 * weeks, max_size=7 * weeks)),
+                BASE.shifts,
             ),
         )
         for i in range(draw(st.integers(1, max_lines)))

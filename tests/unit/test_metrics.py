@@ -11,7 +11,7 @@ from simulator.compile import compile_rota
 from simulator.io.toml_rota import rotate_days
 from simulator.metrics import compute_metrics
 from simulator.model import Line, Rota
-from tests.helpers import make_rota
+from tests.helpers import make_rota, valid_days
 
 pytestmark = pytest.mark.kernel
 
@@ -225,30 +225,6 @@ OCW = { start = "09:00", end = "09:00", kind = "nroc", expected_work = 7.5 }
 """
 
 
-def _valid_days(codes: list[str], shifts: dict) -> tuple[tuple[str, ...], ...]:
-    """Drop cells that would overlap the previous duty (also across the wrap)."""
-    days: list[tuple[str, ...]] = []
-    last_end = -1
-    spans = []
-    for d, cell in enumerate(codes):
-        keep: list[str] = []
-        for code in [] if cell == "-" else cell.split("+"):
-            s = d * 1440 + shifts[code].start_min
-            if s >= last_end:
-                keep.append(code)
-                last_end = s + shifts[code].duration_min
-                spans.append((d, code, s))
-        days.append(tuple(keep))
-    cycle = 1440 * len(codes)
-    while len(spans) > 1:
-        d, code, s = spans[-1]
-        if s + shifts[code].duration_min <= spans[0][2] + cycle:
-            break
-        days[d] = tuple(c for c in days[d] if c != code)
-        spans.pop()
-    return tuple(days)
-
-
 @st.composite
 def random_rota(draw):
     weeks = draw(st.integers(1, 3))
@@ -256,7 +232,7 @@ def random_rota(draw):
     lines = []
     for i in range(draw(st.integers(1, 3))):
         codes = draw(st.lists(st.sampled_from(CODES), min_size=7 * weeks, max_size=7 * weeks))
-        lines.append(Line(id=str(i), grade="F2", years=1, days=_valid_days(codes, base.shifts)))
+        lines.append(Line(id=str(i), grade="F2", years=1, days=valid_days(codes, base.shifts)))
     start = draw(st.sampled_from([None, "2026-08-03", "2026-12-21"]))
     import datetime as dt
 

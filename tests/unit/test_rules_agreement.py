@@ -12,21 +12,11 @@ from simulator.model import RotaError
 from simulator.rules import RULESETS, check, check_reference
 from simulator.synthetic import synthetic_compiled
 
-from ..helpers import make_rota
+from ..helpers import MIXED_SHIFTS, make_rota
 
 pytestmark = pytest.mark.kernel
 
-SHIFTS = """
-D   = { start = "08:00", end = "16:00" }
-LD  = { start = "08:00", end = "20:30" }
-N   = { start = "20:00", end = "08:30" }
-LE  = { start = "13:00", end = "23:30" }
-E   = { start = "06:00", end = "14:00" }
-P   = { start = "08:00", end = "08:00", kind = "partial", rest = 8.0 }
-ROC = { start = "09:00", end = "09:00", kind = "oncall", rest = 6.0 }
-OC  = { start = "17:00", end = "07:00", kind = "nroc", expected_work = 5.0 }
-OCX = { start = "21:00", end = "06:00", kind = "nroc", expected_work = 4.5 }
-"""
+SHIFTS = MIXED_SHIFTS
 CELLS = ("-", "-", "-", "D", "LD", "N", "LE", "E", "P", "ROC", "OC", "OCX", "D+OC")
 
 
