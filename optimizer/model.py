@@ -564,14 +564,7 @@ def _add_excess_chord(
 
 def _pay_point(doctor: Doctor, params: ContractParams) -> float:
     """Pay point of the doctor, GBP/year, from the pay engine's own rule."""
-    line = Line(
-        id=doctor.id,
-        grade=doctor.grade,
-        years=doctor.years,
-        days=((),) * 7,
-        ltft=doctor.ltft,
-    )
-    rota = Rota(name="point", weeks=1, shifts={}, lines=(line,))
+    rota = Rota(name="point", weeks=1, shifts={}, lines=(doctor.line(((),) * 7),))
     point, _ = pay_points(compile_rota(rota), params)
     return float(point[0])
 

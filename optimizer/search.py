@@ -256,6 +256,11 @@ def current_duties(m: RotaModel) -> list[tuple[cp_model.IntVar, int]]:
     return out
 
 
+def _large(model: cp_model.CpModel) -> bool:
+    """True for a model of more than :data:`SMALL_MODEL_CONSTRAINTS` constraints."""
+    return len(model.proto.constraints) > SMALL_MODEL_CONSTRAINTS
+
+
 def _hard_first(m: RotaModel, seconds: float, settings: SearchSettings) -> tuple[str, list | None]:
     """CP-SAT on the hard model with no objective, stopping at the first solution."""
     _set_shortfall_max(m, hard=True)
@@ -266,7 +271,7 @@ def _hard_first(m: RotaModel, seconds: float, settings: SearchSettings) -> tuple
     solver = cp_model.CpSolver()
     _parameters(solver, seconds, settings)
     solver.parameters.stop_after_first_solution = True
-    if len(m.model.proto.constraints) > SMALL_MODEL_CONSTRAINTS:
+    if _large(m.model):
         # local search on every worker after one round of presolve: measured on the
         # generated medical 40 x 20 problem (2 cores, quiet) 7.8-8.8 s to the first
         # rota against 19.5-24 s with the default workers and full presolve; 24 x 12
@@ -297,7 +302,7 @@ def _elastic_first(
         _hint(model, start.values)
     solver = cp_model.CpSolver()
     _parameters(solver, deadline - time.monotonic(), settings)
-    if len(model.proto.constraints) > SMALL_MODEL_CONSTRAINTS:
+    if _large(model):
         # presolve would cost more than it saves: the shortfall falls fastest under
         # CP-SAT's local search and neighbourhood workers on the model as written
         solver.parameters.cp_model_presolve = False
@@ -425,7 +430,7 @@ def _stage(
     _parameters(solver, seconds * CP_SAT_SHARE, settings)
     # dual reductions in presolve may cut off the hinted solution: keep it
     solver.parameters.keep_all_feasible_solutions_in_presolve = True
-    if len(model.proto.constraints) > SMALL_MODEL_CONSTRAINTS:
+    if _large(model):
         _large_model_parameters(solver)
     callback = _Callback(stage, settings.progress, t0) if settings.progress else None
     status = solver.solve(model, callback)
