@@ -64,7 +64,8 @@ def _kernel_outputs(
     r_int, r_f = rules.pack()
     in_kernel = supported(r_int)
     out = {
-        "metrics": np.zeros((n, N_METRICS), dtype=np.float64),
+        # column-major: the pay kernels read whole metric columns without copying them
+        "metrics": np.zeros((n, N_METRICS), dtype=np.float64, order="F"),
         "compliant": np.ones(n, dtype=np.bool_),
         "oncall_rota": np.zeros(n, dtype=np.bool_),
         "criterion_r": np.zeros(n, dtype=np.bool_),
@@ -131,31 +132,43 @@ def premium_gbp(compiled: CompiledRota, params: ContractParams) -> np.ndarray:
 def _price(
     compiled: CompiledRota, out: dict[str, np.ndarray], p02: ContractParams, p26: ContractParams
 ) -> dict[str, np.ndarray]:
-    """The 2002 band and pay, 2026 pay and protection from the kernel outputs."""
+    """The 2002 band and pay, 2026 pay and protection from the kernel outputs.
+
+    The 2026 pay kernel runs on a second thread while this one bands and prices
+    under 2002 (the kernels release the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from .contracts._common import column, pack
     from .contracts.nhs2002 import band_and_pay, kernel_arrays
 
     values = out["metrics"]
-    band, _, banding_h, pay02 = band_and_pay(
-        values,
-        compiled.grade.astype(np.int64),
-        compiled.years.astype(np.int64),
-        compiled.ltft,
-        compiled.prospective_cover,
-        (out["oncall_rota"], out["criterion_r"], out["resident"]),
-        out["compliant"],
-        kernel_arrays(p02),
-    )
-    pay26 = pay_2026(
-        pay_point_gbp(compiled, p26),
-        column(values, "resident_hours_per_week"),
-        column(values, "unsocial_resident_hours_per_week"),
-        column(values, "nroc_hours_per_week"),
-        out["nroc_plain"],
-        out["nroc_unsocial"],
-        premium_gbp(compiled, p26),
-        pack(p26, P26_NAMES),
-    )
+
+    def price_2026() -> np.ndarray:
+        return pay_2026(
+            pay_point_gbp(compiled, p26),
+            column(values, "resident_hours_per_week"),
+            column(values, "unsocial_resident_hours_per_week"),
+            column(values, "nroc_hours_per_week"),
+            out["nroc_plain"],
+            out["nroc_unsocial"],
+            premium_gbp(compiled, p26),
+            pack(p26, P26_NAMES),
+        )
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        job = pool.submit(price_2026)
+        band, _, banding_h, pay02 = band_and_pay(
+            values,
+            compiled.grade.astype(np.int64),
+            compiled.years.astype(np.int64),
+            compiled.ltft,
+            compiled.prospective_cover,
+            (out["oncall_rota"], out["criterion_r"], out["resident"]),
+            out["compliant"],
+            kernel_arrays(p02),
+        )
+        pay26 = job.result()
     protected, cost = protection(
         np.ascontiguousarray(pay26[:, 6]), np.ascontiguousarray(pay02[:, 2])
     )
@@ -197,7 +210,7 @@ def line_pass(
     -------
     dict of numpy.ndarray
         Per line, in ``compiled.line_ids`` order (see :data:`LINE_PASS_KEYS`):
-        ``metrics`` (n, len(METRIC_NAMES)), ``compliant`` (bool), the 2002 banding
+        ``metrics`` (n, len(METRIC_NAMES), column-major), ``compliant`` (bool), the 2002 banding
         flags ``oncall_rota``, ``criterion_r``, ``resident`` (bool), ``nroc_paid``
         (n, 2: paid NROC hours per week in plain and unsocial time, 2026),
         ``band`` (int8 codes of ``simulator.contracts.kernels.BANDS``),

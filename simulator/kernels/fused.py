@@ -491,11 +491,18 @@ def scan_line(
         s = np.int64(start[i])
         ln = np.int64(length[i])
         k = kind[i]
-        day = s // MIN_PER_DAY
+        # day, weekday, week and clock in unsigned arithmetic (starts are not negative):
+        # Python's floor division of signed integers adds sign corrections to the chain
+        # of operations that leads to the table row
+        s_u = np.uint64(s)
+        day_u = s_u // np.uint64(MIN_PER_DAY)
+        day = np.int64(day_u)
+        week = np.int64(day_u // np.uint64(7))
         # the (shift index, weekday) table, inline: a call per duty costs more than the work
         j = shift_index[i]
-        slot = (j if 0 <= j < n_codes else n_codes) * 7 + day % 7
-        key = duty_key(s - day * MIN_PER_DAY, ln, k)
+        j_u = np.uint64(j) if 0 <= j < n_codes else np.uint64(n_codes)
+        slot = np.int64(j_u * np.uint64(7) + day_u % np.uint64(7))
+        key = duty_key(np.int64(s_u - day_u * np.uint64(MIN_PER_DAY)), ln, k)
         direct = False
         if tbl[slot, T_KEY] != key:
             if count[slot] > 0:  # the row changes: settle the duties counted on it
@@ -511,11 +518,11 @@ def scan_line(
         if not direct:
             count[slot] += 1
             if word:
-                w02 |= tbl[slot, T_WE02] << (day // 7)
-                w16 |= tbl[slot, T_WE] << (day // 7)
+                w02 |= tbl[slot, T_WE02] << week
+                w16 |= tbl[slot, T_WE] << week
             else:
-                flag_bits(tbl[slot, T_WE02], day // 7, weeks, wk02)
-                flag_bits(tbl[slot, T_WE], day // 7, weeks, wk16)
+                flag_bits(tbl[slot, T_WE02], week, weeks, wk02)
+                flag_bits(tbl[slot, T_WE], week, weeks, wk16)
         flags = tbl[slot, T_FLAGS]
         dflag[i - a] = flags & 7
         wi = work[i]
@@ -643,6 +650,45 @@ def fused_range(
         plain_26[d] = d % 7 < 5 and not bank_holiday[d]
     lists = rule_lists(r_int)
     any_bh = np.any(bank_holiday)  # not a literal False: scan_line compiles once
+    fused_lines(
+        lo, hi, start, length, kind, work, shift_index, offsets, weeks, bank_holiday, defs, pp,
+        n_codes, r_int, r_f, ltft, declared_r, declared_res, verdict, metrics, compliant,
+        oncall_rota, criterion_r, resident, nroc_plain, nroc_unsocial, any_bh, plain_26, lists,
+        tbl, dv, share_t, wk02, wk16, dflag, ps, pe, s2, c2, count, acc, rule_bufs,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def fused_lines(
+    lo, hi, start, length, kind, work, shift_index, offsets, weeks, bank_holiday, defs, pp,
+    n_codes, r_int, r_f, ltft, declared_r, declared_res, verdict, metrics, compliant,
+    oncall_rota, criterion_r, resident, nroc_plain, nroc_unsocial, any_bh, plain_26, lists,
+    tbl, dv, share_t, wk02, wk16, dflag, ps, pe, s2, c2, count, acc, rule_bufs,
+):  # fmt: skip
+    """The loop over lines ``lo:hi`` of :func:`fused_range`, with its buffers allocated.
+
+    Compiled without Numba's reference counting (``_nrt=False``): it allocates
+    nothing, and every array it reads or writes belongs to :func:`fused_range`,
+    which holds them until it returns. With reference counting, the arrays handed
+    to the per-line calls were counted up and down on every line (atomic
+    operations: about an eighth of the pass).
+
+    Parameters
+    ----------
+    lo, hi, start, length, kind, work, shift_index, offsets, weeks, bank_holiday, defs, pp
+        As :func:`fused_range`.
+    n_codes, r_int, r_f, ltft, declared_r, declared_res, verdict
+        As :func:`fused_range`.
+    metrics, compliant, oncall_rota, criterion_r, resident, nroc_plain, nroc_unsocial
+        Outputs, as :func:`fused_range`.
+    any_bh, plain_26, lists : bool, ndarray, ndarray
+        Whether the cycle has a bank holiday; per cycle day, weekday and not a bank
+        holiday; :func:`~simulator.rules.verdict.rule_lists` of the rule table.
+    tbl, dv, share_t, wk02, wk16, dflag, ps, pe, s2, c2, count, acc : ndarray
+        Buffers of :func:`scan_line`.
+    rule_bufs : tuple of ndarray
+        Buffers of :func:`~simulator.rules.verdict.line_broken`.
+    """
     for i in range(lo, hi):
         a = offsets[i]
         b = offsets[i + 1]

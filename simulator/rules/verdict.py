@@ -415,7 +415,7 @@ def rule_lists(r_int):
     return lists
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def line_broken(
     start, length, kind, work, a, b, weeks, pattern, ltft, defs, r_int, r_f, lists, dflag, ps,
     pe, n_p_all, bufs, laps,
@@ -429,6 +429,10 @@ def line_broken(
     period of a line that keeps to it), then the others (:func:`_tier`). Which
     rules apply to a line of each working pattern and LTFT flag, in that order, is
     worked out once per rule table (:func:`rule_lists`).
+
+    Compiled without Numba's reference counting (``_nrt=False``): it allocates
+    nothing and only reads and writes its caller's arrays, and counting the dozen
+    arrays it is handed up and down on every line cost more than the verdict.
 
     Parameters
     ----------
