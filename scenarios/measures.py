@@ -331,14 +331,7 @@ class LinePricer:
         self.grade = c.grade.astype(np.int64)
         self.years = c.years.astype(np.int64)
         band, _, banding_h, _ = band_and_pay(
-            group.metrics,
-            self.grade,
-            self.years,
-            c.ltft,
-            c.prospective_cover,
-            band_flags(c, p02),
-            group.new_deal,
-            self.arrays,
+            c, group.metrics, band_flags(c, p02), group.new_deal, self.arrays
         )
         self.band = band
         self.banding_h = banding_h

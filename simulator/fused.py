@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .compile import CompiledRota, as_compiled
-from .contracts.kernels import P26_NAMES, pay_2026, protection
+from .contracts.kernels import P26_NAMES, protection
 from .contracts.params import ContractParams, load_params
 from .definitions import Definitions
 from .kernels.metrics import N_METRICS
@@ -70,8 +70,8 @@ def _kernel_outputs(
         "oncall_rota": np.zeros(n, dtype=np.bool_),
         "criterion_r": np.zeros(n, dtype=np.bool_),
         "resident": np.zeros(n, dtype=np.bool_),
-        "nroc_plain": np.zeros(n, dtype=np.float64),
-        "nroc_unsocial": np.zeros(n, dtype=np.float64),
+        # paid NROC hours in plain and unsocial time: the kernel fills each column
+        "nroc_paid": np.zeros((n, 2), dtype=np.float64, order="F"),
     }
     c = compiled
     run_ranges(
@@ -79,7 +79,7 @@ def _kernel_outputs(
         c.shift_index, c.offsets, int(c.weeks), c.bank_holiday, defs.as_array(), pp,
         len(c.shift_codes), r_int, r_f, c.ltft, c.criterion_r, c.resident, in_kernel,
         out["metrics"], out["compliant"], out["oncall_rota"], out["criterion_r"],
-        out["resident"], out["nroc_plain"], out["nroc_unsocial"],
+        out["resident"], out["nroc_paid"][:, 0], out["nroc_paid"][:, 1],
     )  # fmt: skip
     if not in_kernel:  # a family without a verdict kernel (rest during NROC)
         out["compliant"] = compliant_lines_detailed(compiled, rules, defs)
@@ -139,19 +139,17 @@ def _price(
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from .contracts._common import column, pack
+    from .contracts._common import pack
     from .contracts.nhs2002 import band_and_pay, kernel_arrays
+    from .contracts.wales2026 import pay_matrix
 
     values = out["metrics"]
 
     def price_2026() -> np.ndarray:
-        return pay_2026(
+        return pay_matrix(
+            values,
             pay_point_gbp(compiled, p26),
-            column(values, "resident_hours_per_week"),
-            column(values, "unsocial_resident_hours_per_week"),
-            column(values, "nroc_hours_per_week"),
-            out["nroc_plain"],
-            out["nroc_unsocial"],
+            out["nroc_paid"],
             premium_gbp(compiled, p26),
             pack(p26, P26_NAMES),
         )
@@ -159,11 +157,8 @@ def _price(
     with ThreadPoolExecutor(max_workers=1) as pool:
         job = pool.submit(price_2026)
         band, _, banding_h, pay02 = band_and_pay(
+            compiled,
             values,
-            compiled.grade.astype(np.int64),
-            compiled.years.astype(np.int64),
-            compiled.ltft,
-            compiled.prospective_cover,
             (out["oncall_rota"], out["criterion_r"], out["resident"]),
             out["compliant"],
             kernel_arrays(p02),
@@ -226,8 +221,7 @@ def line_pass(
     p26 = params26 or load_params("wales-2026", pay_year)
     out = _kernel_outputs(compiled, ruleset, defs, _pay_inputs(p02, p26))
     priced = _price(compiled, out, p02, p26)
-    nroc = np.column_stack([out.pop("nroc_plain"), out.pop("nroc_unsocial")])
-    return {**out, "nroc_paid": nroc, **priced}
+    return {**out, **priced}
 
 
 def _use_fused(compiled: CompiledRota, min_duties: int | None) -> bool:

@@ -194,14 +194,7 @@ def price_welsh_arrays(
     p02 = params.get("nhs-2002") or load_params("nhs-2002", pay_year)
     p26 = params.get("wales-2026") or load_params("wales-2026", pay_year)
     band, _, _, pay02 = band_and_pay(
-        metrics,
-        compiled.grade.astype(np.int64),
-        compiled.years.astype(np.int64),
-        compiled.ltft,
-        compiled.prospective_cover,
-        band_flags(compiled, p02),
-        new_deal_compliant,
-        kernel_arrays(p02),
+        compiled, metrics, band_flags(compiled, p02), new_deal_compliant, kernel_arrays(p02)
     )
     point, _ = pay_points(compiled, p26)
     pay26 = pay_matrix(

@@ -96,16 +96,15 @@ def band_flags(compiled: CompiledRota, params: ContractParams) -> tuple[np.ndarr
 
 
 def band_and_pay(
+    compiled: CompiledRota,
     values: np.ndarray,
-    grade: np.ndarray,
-    years: np.ndarray,
-    ltft: np.ndarray,
-    prospective_cover: np.ndarray,
     flags: tuple[np.ndarray, np.ndarray, np.ndarray],
     new_deal_ok: np.ndarray,
     arrays: dict[str, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Run the band and pay kernels over a metrics matrix.
+
+    Grades, years, LTFT flags and prospective cover come from ``compiled``.
 
     Returns
     -------
@@ -115,6 +114,10 @@ def band_and_pay(
     """
     oncall_rota, crit_r, resident = flags
     p = arrays["p"]
+    ltft = compiled.ltft
+    prospective_cover = compiled.prospective_cover
+    grade = compiled.grade.astype(np.int64)
+    years = compiled.years.astype(np.int64)
     band, path, banding_h = bands_2002(
         column(values, "work_hours_per_week"),
         column(values, "unsocial_hours_per_week"),
@@ -289,16 +292,7 @@ def price_2002(
     arrays = kernel_arrays(params)
     flags = band_flags(compiled, params)
     years = compiled.years.astype(np.int64)
-    band, path, banding_h, pay = band_and_pay(
-        values,
-        compiled.grade.astype(np.int64),
-        years,
-        compiled.ltft,
-        compiled.prospective_cover,
-        flags,
-        new_deal_compliant,
-        arrays,
-    )
+    band, path, banding_h, pay = band_and_pay(compiled, values, flags, new_deal_compliant, arrays)
     labels = [BANDS[b] for b in band]
     out = frame(
         compiled,
