@@ -481,13 +481,21 @@ def scan_line(
     w16 = np.int64(0)
     wk = nroc_work = nroc_plain = nroc_uns = 0.0
     nroc_crit = False
-    n_p = 0  # merged periods of every duty
+    # Every index in the loop is unsigned: Numba adds the length of the array to a
+    # negative signed index (and so keeps every length at hand), which made the loop
+    # about a sixth longer. The constants are unsigned too: an unsigned integer and a
+    # signed one add up to a float.
+    one = np.uint64(1)
+    seven = np.uint64(7)
+    a_u = np.uint64(a)
+    n_p_u = np.uint64(0)  # merged periods of every duty
     p_end = _BEFORE_ANY  # end of the last merged period
-    m = 0  # resident duties
+    m_u = np.uint64(0)  # resident duties
     c2[0] = 0
+    resident_min = np.int64(0)  # their minutes (c2[m_u])
     last_day = np.int64(-2)  # runs of consecutive duty days (day_run_step)
     run_start = best_run = head_run = np.int64(0)
-    for i in range(a, b):
+    for i in range(a_u, np.uint64(b)):
         s = np.int64(start[i])
         ln = np.int64(length[i])
         k = kind[i]
@@ -497,21 +505,22 @@ def scan_line(
         s_u = np.uint64(s)
         day_u = s_u // np.uint64(MIN_PER_DAY)
         day = np.int64(day_u)
-        week = np.int64(day_u // np.uint64(7))
+        week = np.int64(day_u // seven)
         # the (shift index, weekday) table, inline: a call per duty costs more than the work
         j = shift_index[i]
         j_u = np.uint64(j) if 0 <= j < n_codes else np.uint64(n_codes)
-        slot = np.int64(j_u * np.uint64(7) + day_u % np.uint64(7))
+        slot = j_u * seven + day_u % seven
         key = duty_key(np.int64(s_u - day_u * np.uint64(MIN_PER_DAY)), ln, k)
         direct = False
         if tbl[slot, T_KEY] != key:
+            row_s = np.int64(slot)
             if count[slot] > 0:  # the row changes: settle the duties counted on it
-                add_row(acc, dv, slot, count[slot])
+                add_row(acc, dv, row_s, count[slot])
                 count[slot] = 0
-            ok = fill_entry(tbl, slot, s, ln, k, defs, pp)
-            derive_row(tbl, slot, dv, share_t)
+            ok = fill_entry(tbl, row_s, s, ln, k, defs, pp)
+            derive_row(tbl, row_s, dv, share_t)
             if not ok:
-                add_row(acc, dv, slot, 1)  # the row holds this duty's values once
+                add_row(acc, dv, row_s, 1)  # the row holds this duty's values once
                 flag_weekends_exact(s, ln, defs, weeks, wk02, wk16)
                 flagged = True
                 direct = True
@@ -524,7 +533,7 @@ def scan_line(
                 flag_bits(tbl[slot, T_WE02], week, weeks, wk02)
                 flag_bits(tbl[slot, T_WE], week, weeks, wk16)
         flags = tbl[slot, T_FLAGS]
-        dflag[i - a] = flags & 7
+        dflag[i - a_u] = flags & 7
         wi = work[i]
         wk += wi
         plain = tbl[slot, T_PLAIN]
@@ -543,18 +552,21 @@ def scan_line(
                 nroc_plain += paid * share
                 nroc_uns += paid * (1.0 - share)
         else:
-            s2[m] = s
-            c2[m + 1] = c2[m] + ln
-            m += 1
+            s2[m_u] = s
+            resident_min += ln
+            c2[m_u + one] = resident_min
+            m_u += one
         run_start, best_run, head_run = day_run_step(day, last_day, run_start, best_run, head_run)
         last_day = day
         # merge every duty into periods (merge_periods), without a branch: a duty that
         # starts after the last period's end opens a period, else extends that one
-        ps[n_p] = s  # kept only when the duty opens a period
+        ps[n_p_u] = s  # kept only when the duty opens a period
         opens = s > p_end
-        n_p += np.int64(opens)
+        n_p_u += np.uint64(opens)
         p_end = max(p_end, s + ln)  # s + ln when it opens (lengths are not negative)
-        pe[n_p - 1] = p_end
+        pe[n_p_u - one] = p_end
+    n_p = np.int64(n_p_u)
+    m = np.int64(m_u)
     add_rows(acc, dv, count)
     if word:
         w02 = weeks_in_word(w02, weeks)

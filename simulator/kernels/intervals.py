@@ -350,42 +350,50 @@ def max_window_laps(s2, c2, m, cycle_min, window_min):
         return 0
     if window_min > cycle_min:
         return _max_window_wide(s2, c2, m, cycle_min, window_min)
-    total = c2[m]
-    for q in range(m):  # the next lap
-        s2[m + q] = s2[q] + cycle_min
-        c2[m + q] = total + c2[q]
-    s2[2 * m] = _SENTINEL
-    s2[2 * m + 1] = _SENTINEL
-    s2[2 * m + 2] = _SENTINEL
-    c2[2 * m] = 2 * total
+    # unsigned indices: Numba adds the length to a negative signed index, which
+    # costs instructions on every access (constants unsigned too, see scan_line)
+    one = np.uint64(1)
+    two = np.uint64(2)
+    m_u = np.uint64(m)
+    total = c2[m_u]
+    for q in range(m_u):  # the next lap
+        s2[m_u + q] = s2[q] + cycle_min
+        c2[m_u + q] = total + c2[q]
+    s2[two * m_u] = _SENTINEL
+    s2[two * m_u + one] = _SENTINEL
+    s2[two * m_u + two] = _SENTINEL
+    c2[two * m_u] = 2 * total
     # two independent pointers, over the first and the second half of the duties, so
     # that the processor runs the two chains of loads side by side
-    h = m // 2
+    h = m_u // two
     best = np.int64(0)
-    p = np.int64(0)  # the first start after the end of window k
-    r = np.int64(h)  # the first start after the end of window h + k
+    p = np.uint64(0)  # the first start after the end of window k
+    r = h  # the first start after the end of window h + k
     for k in range(h):
         x = s2[k] + window_min
-        p += np.int64(s2[p] <= x) + np.int64(s2[p + 1] <= x) + np.int64(s2[p + 2] <= x)
+        p += np.uint64(s2[p] <= x) + np.uint64(s2[p + one] <= x) + np.uint64(s2[p + two] <= x)
         while s2[p] <= x:
-            p += 1
+            p += one
         y = s2[h + k] + window_min
-        r += np.int64(s2[r] <= y) + np.int64(s2[r + 1] <= y) + np.int64(s2[r + 2] <= y)
+        r += np.uint64(s2[r] <= y) + np.uint64(s2[r + one] <= y) + np.uint64(s2[r + two] <= y)
         while s2[r] <= y:
-            r += 1
-        best = max(best, _covered(s2, c2, k, p - 1, x), _covered(s2, c2, h + k, r - 1, y))
-    for k in range(2 * h, m):  # the last one when m is odd
+            r += one
+        best = max(best, _covered(s2, c2, k, p - one, x), _covered(s2, c2, h + k, r - one, y))
+    for k in range(two * h, m_u):  # the last one when m is odd
         y = s2[k] + window_min
         while s2[r] <= y:
-            r += 1
-        best = max(best, _covered(s2, c2, k, r - 1, y))
+            r += one
+        best = max(best, _covered(s2, c2, k, r - one, y))
     return best
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _covered(s2, c2, k, q, x):
-    """Minutes in ``[s2[k], x)``: duties ``k`` to ``q - 1`` whole and duty ``q`` up to ``x``."""
-    return c2[q] - c2[k] + min(c2[q + 1] - c2[q], x - s2[q])
+    """Minutes in ``[s2[k], x)``: duties ``k`` to ``q - 1`` whole and duty ``q`` up to ``x``.
+
+    ``k`` and ``q`` are unsigned (see :func:`max_window_laps`).
+    """
+    return c2[q] - c2[k] + min(c2[q + np.uint64(1)] - c2[q], x - s2[q])
 
 
 @njit(cache=True, nogil=True)
