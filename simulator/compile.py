@@ -7,7 +7,7 @@ selects line ``i``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -97,6 +97,33 @@ class CompiledRota:
     def line_slice(self, i: int) -> slice:
         """Slice of the duty arrays belonging to line ``i``."""
         return slice(int(self.offsets[i]), int(self.offsets[i + 1]))
+
+    def lines(self, lo: int, hi: int) -> CompiledRota:
+        """Lines ``lo:hi`` as a compiled rota of their own.
+
+        The duty and per-line arrays are views of this rota's (the offsets are
+        rebased to start at 0); the cycle, shift codes and bank holidays are shared.
+        """
+        first = int(self.offsets[lo])
+        duties = slice(first, int(self.offsets[hi]))
+        return replace(
+            self,
+            line_ids=self.line_ids[lo:hi],
+            offsets=self.offsets[lo : hi + 1] - first,
+            **{name: getattr(self, name)[duties] for name in _DUTY_FIELDS},
+            **{name: getattr(self, name)[lo:hi] for name in _LINE_FIELDS},
+        )
+
+
+#: Per-duty arrays of :class:`CompiledRota`.
+_DUTY_FIELDS = (
+    "start_min", "duration_min", "kind", "work_min", "rest_min", "expected_work_min", "day",
+    "shift_index",
+)  # fmt: skip
+#: Per-line fields of :class:`CompiledRota` besides ``line_ids``.
+_LINE_FIELDS = (
+    "grade", "years", "ltft", "specialty", "criterion_r", "resident", "prospective_cover",
+)  # fmt: skip
 
 
 def _tri(value: bool | None) -> int:

@@ -17,10 +17,12 @@ other commands compile anyway (a first run compiles less).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .compile import CompiledRota, as_compiled
-from .contracts.kernels import P26_NAMES, protection
+from .contracts.kernels import P26_NAMES, PAY_2026_COLUMNS, protection
 from .contracts.params import ContractParams, load_params
 from .definitions import Definitions
 from .kernels.metrics import N_METRICS
@@ -52,9 +54,18 @@ LINE_PASS_KEYS = (
 
 
 def _kernel_outputs(
-    compiled: CompiledRota, rules: RuleSet, defs: Definitions, pp: np.ndarray
+    compiled: CompiledRota,
+    rules: RuleSet,
+    defs: Definitions,
+    pp: np.ndarray,
+    on_range: Callable[[int, int, dict[str, np.ndarray]], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Run the fused kernel on every line; the rule verdict and the per-line pay inputs."""
+    """Run the fused kernel on every line; the rule verdict and the per-line pay inputs.
+
+    ``on_range(lo, hi, out)`` is called once for each range of lines once its
+    outputs are final, on the thread that ran it (so the lines of one range are
+    priced while the kernel runs on the next); the ranges cover every line once.
+    """
     from .kernels.fused import fused_range
     from .kernels.parallel import run_ranges
     from .rules.engine import compliant_lines_detailed
@@ -74,8 +85,14 @@ def _kernel_outputs(
         "nroc_paid": np.zeros((n, 2), dtype=np.float64, order="F"),
     }
     c = compiled
+
+    def kernel(lo: int, hi: int, *args: object) -> None:
+        fused_range(lo, hi, *args)
+        if in_kernel and on_range is not None:
+            on_range(lo, hi, out)
+
     run_ranges(
-        fused_range, c.offsets, c.start_min, c.duration_min, c.kind, c.work_min,
+        kernel, c.offsets, c.start_min, c.duration_min, c.kind, c.work_min,
         c.shift_index, c.offsets, int(c.weeks), c.bank_holiday, defs.as_array(), pp,
         len(c.shift_codes), r_int, r_f, c.ltft, c.criterion_r, c.resident, in_kernel,
         out["metrics"], out["compliant"], out["oncall_rota"], out["criterion_r"],
@@ -83,6 +100,8 @@ def _kernel_outputs(
     )  # fmt: skip
     if not in_kernel:  # a family without a verdict kernel (rest during NROC)
         out["compliant"] = compliant_lines_detailed(compiled, rules, defs)
+        if on_range is not None:
+            run_ranges(lambda lo, hi: on_range(lo, hi, out), c.offsets)
     return out
 
 
@@ -132,38 +151,26 @@ def premium_gbp(compiled: CompiledRota, params: ContractParams) -> np.ndarray:
 def _price(
     compiled: CompiledRota, out: dict[str, np.ndarray], p02: ContractParams, p26: ContractParams
 ) -> dict[str, np.ndarray]:
-    """The 2002 band and pay, 2026 pay and protection from the kernel outputs.
-
-    The 2026 pay kernel runs on a second thread while this one bands and prices
-    under 2002 (the kernels release the GIL).
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
+    """The 2002 band and pay, 2026 pay and protection from the kernel outputs."""
     from .contracts._common import pack
     from .contracts.nhs2002 import band_and_pay, kernel_arrays
     from .contracts.wales2026 import pay_matrix
 
     values = out["metrics"]
-
-    def price_2026() -> np.ndarray:
-        return pay_matrix(
-            values,
-            pay_point_gbp(compiled, p26),
-            out["nroc_paid"],
-            premium_gbp(compiled, p26),
-            pack(p26, P26_NAMES),
-        )
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        job = pool.submit(price_2026)
-        band, _, banding_h, pay02 = band_and_pay(
-            compiled,
-            values,
-            (out["oncall_rota"], out["criterion_r"], out["resident"]),
-            out["compliant"],
-            kernel_arrays(p02),
-        )
-        pay26 = job.result()
+    pay26 = pay_matrix(
+        values,
+        pay_point_gbp(compiled, p26),
+        out["nroc_paid"],
+        premium_gbp(compiled, p26),
+        pack(p26, P26_NAMES),
+    )
+    band, _, banding_h, pay02 = band_and_pay(
+        compiled,
+        values,
+        (out["oncall_rota"], out["criterion_r"], out["resident"]),
+        out["compliant"],
+        kernel_arrays(p02),
+    )
     protected, cost = protection(
         np.ascontiguousarray(pay26[:, 6]), np.ascontiguousarray(pay02[:, 2])
     )
@@ -174,6 +181,18 @@ def _price(
         "pay_2026": pay26,
         "protected": protected,
         "protection_cost": cost,
+    }
+
+
+def _priced_arrays(n_lines: int) -> dict[str, np.ndarray]:
+    """Empty arrays for what :func:`_price` returns, for ``n_lines`` lines."""
+    return {
+        "band": np.empty(n_lines, dtype=np.int8),
+        "banding_hours": np.empty(n_lines, dtype=np.float64),
+        "pay_2002": np.empty((n_lines, 3), dtype=np.float64),
+        "pay_2026": np.empty((n_lines, len(PAY_2026_COLUMNS)), dtype=np.float64),
+        "protected": np.empty(n_lines, dtype=np.float64),
+        "protection_cost": np.empty(n_lines, dtype=np.float64),
     }
 
 
@@ -219,8 +238,14 @@ def line_pass(
     ruleset, defs = resolve(compiled, rules, defs)
     p02 = params02 or load_params("nhs-2002", pay_year)
     p26 = params26 or load_params("wales-2026", pay_year)
-    out = _kernel_outputs(compiled, ruleset, defs, _pay_inputs(p02, p26))
-    priced = _price(compiled, out, p02, p26)
+    priced = _priced_arrays(compiled.n_lines)
+
+    def price_range(lo: int, hi: int, out: dict[str, np.ndarray]) -> None:
+        part = _price(compiled.lines(lo, hi), {k: v[lo:hi] for k, v in out.items()}, p02, p26)
+        for key, value in part.items():
+            priced[key][lo:hi] = value
+
+    out = _kernel_outputs(compiled, ruleset, defs, _pay_inputs(p02, p26), price_range)
     return {**out, **priced}
 
 

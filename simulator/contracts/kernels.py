@@ -665,7 +665,7 @@ def pay_2026(point_gbp, resident_h, unsocial_h, nroc_h, nroc_plain_h, nroc_unsoc
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def protection(total_2026, total_2002):
     """Pay protection: protected pay and its cost, GBP/year.
 

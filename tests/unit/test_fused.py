@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from simulator import fused
 from simulator.contracts import price
+from simulator.kernels import parallel
 from simulator.metrics import compute_metrics_array
 from simulator.rules.engine import compliant_lines_detailed, resolve
 from simulator.synthetic import synthetic_compiled
@@ -48,3 +49,29 @@ def test_random_lines_agree(seed, weeks):
 def test_department_agrees(department_compiled):
     for compiled in department_compiled.values():
         _agree(compiled)
+
+
+@pytest.mark.parametrize("rules", ["new-deal", "wales-2026"])
+def test_lines_priced_range_by_range_agree(monkeypatch, rules):
+    """On several threads each range of lines is priced on its own: same arrays as one range.
+
+    ``new-deal`` is decided in the kernel, so a range is priced as soon as the kernel
+    has run it; ``wales-2026`` (rest during NROC) is decided afterwards, and then
+    priced range by range.
+    """
+    compiled = synthetic_compiled(300, 4, 7)
+    whole = fused.line_pass(compiled, rules)
+    priced_lines: list[int] = []
+    real_price = fused._price
+
+    def spy(part, out, p02, p26):
+        priced_lines.append(part.n_lines)
+        return real_price(part, out, p02, p26)
+
+    monkeypatch.setattr(fused, "_price", spy)
+    monkeypatch.setattr(parallel, "threads_for", lambda n_duties, limit=0: 2)
+    ranged = fused.line_pass(compiled, rules)
+    assert len(priced_lines) == 2 * parallel.RANGES_PER_THREAD
+    assert sum(priced_lines) == compiled.n_lines
+    for key in fused.LINE_PASS_KEYS:
+        np.testing.assert_array_equal(ranged[key], whole[key], err_msg=key)
