@@ -75,3 +75,19 @@ def test_lines_priced_range_by_range_agree(monkeypatch, rules):
     assert sum(priced_lines) == compiled.n_lines
     for key in fused.LINE_PASS_KEYS:
         np.testing.assert_array_equal(ranged[key], whole[key], err_msg=key)
+
+
+def test_lines_of_a_compiled_rota():
+    """``CompiledRota.lines(lo, hi)``: the same lines, duty by duty, offsets from 0."""
+    compiled = synthetic_compiled(10, 3, 2)
+    part = compiled.lines(3, 7)
+    assert part.line_ids == ("3", "4", "5", "6")
+    assert part.offsets[0] == 0 and part.n_duties == compiled.offsets[7] - compiled.offsets[3]
+    for i in range(4):
+        mine, theirs = part.line_slice(i), compiled.line_slice(3 + i)
+        for name in ("start_min", "duration_min", "kind", "work_min", "day", "shift_index"):
+            np.testing.assert_array_equal(
+                getattr(part, name)[mine], getattr(compiled, name)[theirs]
+            )
+    np.testing.assert_array_equal(part.grade, compiled.grade[3:7])
+    assert part.specialty == compiled.specialty[3:7] and part.weeks == compiled.weeks
