@@ -558,6 +558,22 @@ def department_report(
     Path
         The report folder; open ``index.html`` in it.
     """
+    page, folder, t0 = _department_page(out_dir, rotas, scenario, title=title, sweep=sweep)
+    return _finish_page(page, folder, t0, redesign=redesign, simulation=simulation)
+
+
+def _department_page(
+    out_dir: str | Path,
+    rotas: Sequence[Rota],
+    scenario: Scenario | None,
+    *,
+    title: str,
+    sweep: tuple[Scenario, Path] | None,
+) -> tuple[Page, Path, float]:
+    """The sections of :func:`department_report` up to the sweep, and its CSV files.
+
+    Returns the page, the folder and the start time (``time.perf_counter``).
+    """
     t0 = time.perf_counter()
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -577,6 +593,18 @@ def department_report(
         add_transition_section(page, scenario, results, folder)
     if sweep is not None:
         add_sweep_section(page, sweep[0], sweep[1], folder)
+    return page, folder, t0
+
+
+def _finish_page(
+    page: Page,
+    folder: Path,
+    t0: float,
+    *,
+    redesign: dict | None,
+    simulation: dict | None,
+) -> Path:
+    """Add the redesign and simulation sections to a report page and write it."""
     if redesign is not None:
         add_redesign_section(page, redesign, folder)
     if simulation is not None:
@@ -597,7 +625,8 @@ def demo_report(
     Compares the contracts per line, checks every rule set, runs the bundled
     transition scenario (``wales_transition.toml``) and the small sweep
     (``unsocial_sweep.toml``, in this process), then writes PNGs and ``index.html``
-    (see :func:`department_report`).
+    (see :func:`department_report`). The same as :func:`start_demo_report` followed
+    by :meth:`PendingReport.finish`.
 
     Parameters
     ----------
@@ -612,6 +641,33 @@ def demo_report(
     Path
         The report folder; open ``index.html`` in it.
     """
+    return start_demo_report(out_dir).finish(redesign=redesign, simulation=simulation)
+
+
+class PendingReport:
+    """A report page built up to its last sections; :meth:`finish` adds them and writes it."""
+
+    def __init__(self, page: Page, folder: Path, t0: float) -> None:
+        self._page, self._folder = page, folder
+        self._built_s = time.perf_counter() - t0  # the page's "written in" leaves out the wait
+
+    def finish(self, *, redesign: dict | None = None, simulation: dict | None = None) -> Path:
+        """Add the redesign and simulation sections (when given), write ``index.html``.
+
+        Returns
+        -------
+        Path
+            The report folder.
+        """
+        t0 = time.perf_counter() - self._built_s
+        return _finish_page(self._page, self._folder, t0, redesign=redesign, simulation=simulation)
+
+
+def start_demo_report(out_dir: str | Path) -> PendingReport:
+    """Everything of :func:`demo_report` that does not need the redesign or the simulation.
+
+    ``rota demo`` runs it while the redesign search runs on another thread.
+    """
     from .sweep import run_sweep
 
     folder = Path(out_dir)
@@ -619,14 +675,14 @@ def demo_report(
     sweep = read_scenario(scenario_path(DEMO_SWEEP))
     # the demo always recomputes its sweep (a folder from an older version is replaced)
     run_sweep(sweep, folder / "sweep", workers=0, progress=False, fresh=True)
-    return department_report(
-        folder,
-        [read_rota(p) for p in department_paths()],
-        read_scenario(scenario_path(DEMO_SCENARIO)),
-        title="Rota engine: the example department moves to the 2026 Welsh contract",
-        sweep=(sweep, folder / "sweep"),
-        redesign=redesign,
-        simulation=simulation,
+    return PendingReport(
+        *_department_page(
+            folder,
+            [read_rota(p) for p in department_paths()],
+            read_scenario(scenario_path(DEMO_SCENARIO)),
+            title="Rota engine: the example department moves to the 2026 Welsh contract",
+            sweep=(sweep, folder / "sweep"),
+        )
     )
 
 
@@ -634,6 +690,7 @@ __all__ = [
     "DEMO_SCENARIO",
     "DEMO_SWEEP",
     "Page",
+    "PendingReport",
     "add_compliance_section",
     "add_redesign_section",
     "add_rota_sections",
@@ -642,6 +699,7 @@ __all__ = [
     "add_transition_section",
     "demo_report",
     "department_report",
+    "start_demo_report",
     "sweep_report",
     "transition_tables",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -119,15 +120,56 @@ def _department(table: bool, warmup=None) -> tuple[list[dict], list[dict], list[
     return reports, comparisons, compliance
 
 
+class _Redesign:
+    """The F1 redesign search, run on a thread of its own.
+
+    The search has a fixed time (``--time-limit``) and CP-SAT releases the GIL, so
+    the demo simulates on-call and builds the report (its sweep, tables and plots)
+    meanwhile instead of after it. It is started once the department's tables are
+    done: on a first run those compile kernels, and a search started beside them
+    would get half the processor for its first stages and find a worse rota. A
+    daemon thread: an interrupted demo does not wait for the search to end.
+    """
+
+    def __init__(self, time_limit_s: float) -> None:
+        from .optimise import ProgressRelay
+
+        self._relay = ProgressRelay()
+        self._outcome: list = []
+        self._thread = threading.Thread(
+            target=self._run, args=(time_limit_s,), name="demo-redesign", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, time_limit_s: float) -> None:
+        from .optimise import demo_solve
+
+        try:
+            self._outcome.append(demo_solve(time_limit_s=time_limit_s, progress=self._relay))
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
+            self._outcome.append(exc)
+
+    def result(self, fmt: str) -> dict:
+        """Wait for the search (showing its progress on a terminal); print and return it."""
+        from .optimise import StderrProgress, demo_render
+
+        show = StderrProgress() if sys.stderr.isatty() else (lambda event: None)
+        self._relay.follow(lambda: not self._thread.is_alive(), show)
+        self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return demo_render(outcome, fmt)
+
+
 def run(args) -> int:
     """Run ``rota demo``."""
     from simulator.io.safety import check_out_folder
 
-    from ..report import demo_report
+    from ..report import start_demo_report
     from ..warmup import start as start_warmup
-    from .optimise import StderrProgress
-    from .optimise import demo_section as redesign_section
-    from .simulate import demo_section as simulation_section
+    from .simulate import demo_simulation
+    from .simulate import render_table as render_simulation
 
     check_out_folder(args.out)  # an existing file: refuse before any work
     make_out_folder(args.out)  # an unwritable place: refuse before any work
@@ -138,17 +180,21 @@ def run(args) -> int:
     try:
         reports, comparisons, compliance = _department(table, warmup)
         _step(f"redesigning the F1 rota ({args.time_limit:g} s search)")
-        progress = StderrProgress() if sys.stderr.isatty() else None
-        redesign = redesign_section(args.format, time_limit_s=args.time_limit, progress=progress)
-        _step(f"simulating on-call ({DEMO_RUNS} runs a line)")
+        search = _Redesign(args.time_limit)
+        # while it searches: the on-call simulation and the report up to its last sections
         if warmup is not None:
             warmup.wait("simulate")
-        simulation = simulation_section(args.format)
+        simulation = demo_simulation()
+        pending = start_demo_report(Path(args.out))
+        redesign = search.result(args.format)
     finally:
         if warmup is not None:
             warmup.close()
+    _step(f"simulating on-call ({DEMO_RUNS} runs a line)")
+    if table:
+        render_simulation(simulation)
     _step("writing the report")
-    folder = demo_report(Path(args.out), redesign=redesign, simulation=simulation)
+    folder = pending.finish(redesign=redesign, simulation=simulation)
     elapsed_s = time.perf_counter() - t0
     if args.format == "json":
         print_json(

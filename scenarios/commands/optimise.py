@@ -8,6 +8,7 @@ message names the rule families and cover requirements that conflict).
 from __future__ import annotations
 
 import math
+import queue
 import sys
 import time
 from collections.abc import Callable
@@ -75,6 +76,29 @@ class StderrProgress:
             self._last_s = event.seconds
             bound = "" if event.bound is None else f" (bound {event.bound:,.2f})"
             print(f"{at}  {event.value:,.2f} {event.unit}{bound}", file=sys.stderr)
+
+
+class ProgressRelay:
+    """Progress of a search running on another thread, shown when the user gets to it.
+
+    The search calls the relay with each event; :meth:`follow` shows the events so
+    far, then each new one as it comes, until the search is done.
+    """
+
+    def __init__(self) -> None:
+        self._events: queue.SimpleQueue[ProgressEvent] = queue.SimpleQueue()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        self._events.put(event)
+
+    def follow(self, done: Callable[[], bool], show: Callable[[ProgressEvent], None]) -> None:
+        """Pass every event to ``show`` until ``done()`` and no event is left."""
+        while True:
+            try:
+                show(self._events.get(timeout=0.1))
+            except queue.Empty:
+                if done():
+                    return
 
 
 def register(sub) -> None:
@@ -288,18 +312,15 @@ def run(args) -> int:
     return 0
 
 
-def demo_section(
-    fmt: str,
+def demo_solve(
     *,
     time_limit_s: float = DEMO_TIME_LIMIT_S,
     progress: Callable[[ProgressEvent], None] | None = None,
-) -> dict:
-    """Redesign the bundled F1 medicine rota with a fixed seed; print and return the result.
+):
+    """Redesign the bundled F1 medicine rota with a fixed seed.
 
     Parameters
     ----------
-    fmt
-        ``"table"`` prints the before/after table; other formats print nothing.
     time_limit_s
         Search time, seconds (default :data:`DEMO_TIME_LIMIT_S`).
     progress
@@ -307,20 +328,30 @@ def demo_section(
 
     Returns
     -------
-    dict
-        The JSON of ``rota optimise`` plus ``rota_toml``, the rota found as TOML text.
+    optimizer.solve.OptimiseResult
     """
     from optimizer.solve import solve
     from simulator.examples import example_path
-    from simulator.io import rota_to_toml
 
-    result = solve(
+    return solve(
         example_path(DEPARTMENT_PROBLEM),
         time_limit_s=time_limit_s,
         seed=0,
         workers=2,
         progress=progress,
     )
+
+
+def demo_render(result, fmt: str) -> dict:
+    """Print a :func:`demo_solve` result (``"table"``; other formats print nothing).
+
+    Returns
+    -------
+    dict
+        The JSON of ``rota optimise`` plus ``rota_toml``, the rota found as TOML text.
+    """
+    from simulator.io import rota_to_toml
+
     if fmt == "table" and result.rota is not None:
         render_table(result)
     out = result.to_json()

@@ -321,16 +321,10 @@ def run(args) -> int:
     return 0
 
 
-def demo_section(console_format: str) -> dict:
+def demo_simulation() -> dict:
     """The on-call simulation of the demo: the bundled registrar NROC rota.
 
-    Runs :data:`DEMO_RUNS` one-year runs per line (seed :data:`DEMO_SEED`) and, when
-    ``console_format`` is ``"table"``, prints the table.
-
-    Parameters
-    ----------
-    console_format
-        The demo's ``--format`` (``table``, ``json`` or ``csv``); only ``table`` prints.
+    Runs :data:`DEMO_RUNS` one-year runs per line (seed :data:`DEMO_SEED`).
 
     Returns
     -------
@@ -342,6 +336,23 @@ def demo_section(console_format: str) -> dict:
 
     rota = read_rota(example_path(DEMO_ROTA))
     report, _ = simulation_report(rota, runs=DEMO_RUNS, seed=DEMO_SEED)
+    return report
+
+
+def demo_section(console_format: str) -> dict:
+    """:func:`demo_simulation`, printing its table when ``console_format`` is ``"table"``.
+
+    Parameters
+    ----------
+    console_format
+        The demo's ``--format`` (``table``, ``json`` or ``csv``); only ``table`` prints.
+
+    Returns
+    -------
+    dict
+        The JSON-ready report (as ``rota simulate --format json``).
+    """
+    report = demo_simulation()
     if console_format == "table":
         render_table(report)
     return report

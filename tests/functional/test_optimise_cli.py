@@ -91,3 +91,24 @@ def test_bad_problem_exits_2(tmp_path, capsys):
     assert main(["optimise", str(path)]) == 2
     err = capsys.readouterr().err
     assert "doctor 'B'" in err and "grade" in err
+
+
+def test_progress_relay_shows_every_event_in_order_then_returns():
+    """A search on another thread: events before and after ``follow`` are all shown, once."""
+    import threading
+
+    from optimizer.search import ProgressEvent
+    from scenarios.commands.optimise import ProgressRelay
+
+    relay = ProgressRelay()
+    events = [
+        ProgressEvent("total_loss", "solution", float(i), float(i), None, "GBP") for i in range(6)
+    ]
+    for event in events[:3]:  # before anyone follows
+        relay(event)
+    late = threading.Thread(target=lambda: [relay(e) for e in events[3:]])
+    shown: list = []
+    late.start()
+    relay.follow(lambda: not late.is_alive(), shown.append)
+    late.join()
+    assert shown == events
