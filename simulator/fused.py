@@ -22,7 +22,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .compile import CompiledRota, as_compiled
-from .contracts.kernels import P26_NAMES, PAY_2026_COLUMNS, protection
+from .contracts.kernels import P26_NAMES, protection
 from .contracts.params import ContractParams, load_params
 from .definitions import Definitions
 from .kernels.metrics import N_METRICS
@@ -186,11 +186,13 @@ def _price(
 
 def _priced_arrays(n_lines: int) -> dict[str, np.ndarray]:
     """Empty arrays for what :func:`_price` returns, for ``n_lines`` lines."""
+    from .contracts import PAY_COMPONENTS
+
     return {
         "band": np.empty(n_lines, dtype=np.int8),
         "banding_hours": np.empty(n_lines, dtype=np.float64),
-        "pay_2002": np.empty((n_lines, 3), dtype=np.float64),
-        "pay_2026": np.empty((n_lines, len(PAY_2026_COLUMNS)), dtype=np.float64),
+        "pay_2002": np.empty((n_lines, len(PAY_COMPONENTS["nhs-2002"])), dtype=np.float64),
+        "pay_2026": np.empty((n_lines, len(PAY_COMPONENTS["wales-2026"])), dtype=np.float64),
         "protected": np.empty(n_lines, dtype=np.float64),
         "protection_cost": np.empty(n_lines, dtype=np.float64),
     }
