@@ -82,19 +82,17 @@ def _step(text: str) -> None:
     print(f"demo: {text}…", file=sys.stderr, flush=True)
 
 
-def _department(table: bool, warmup=None) -> tuple[list[dict], list[dict], list[dict]]:
-    """Measure, compare and check the bundled department; print each table when ready.
+def _measure(table: bool) -> tuple[list, list[dict]]:
+    """Read and measure the bundled department; print each hours table when ready.
 
-    ``warmup`` (:class:`scenarios.warmup.Warmup`) compiles the rule kernels in another
-    process on a first run; they are waited for before the comparison needs them.
+    Returns
+    -------
+    rotas, reports : list
+        The department's rotas and their hours reports.
     """
-    import numpy as np
-
-    from simulator.contracts import compare
     from simulator.examples import department_paths
     from simulator.io import read_rota
 
-    from .compare import render_table as render_compare
     from .hours import hours_report, render_table
 
     _step("measuring every line")
@@ -103,6 +101,21 @@ def _department(table: bool, warmup=None) -> tuple[list[dict], list[dict], list[
     if table:
         for report in reports:
             render_table(report)
+    return rotas, reports
+
+
+def _compare_and_check(rotas: list, table: bool, warmup=None) -> tuple[list[dict], list[dict]]:
+    """Compare the contracts and check the rule sets on every rota; print each table.
+
+    ``warmup`` (:class:`scenarios.warmup.Warmup`) compiles the rule kernels in another
+    process on a first run; they are waited for before the comparison needs them.
+    """
+    import numpy as np
+
+    from simulator.contracts import compare
+
+    from .compare import render_table as render_compare
+
     _step("comparing the contracts")
     if warmup is not None:
         # compile the pay kernels here while the rules compile there, then wait for them
@@ -117,18 +130,20 @@ def _department(table: bool, warmup=None) -> tuple[list[dict], list[dict], list[
     compliance = compliance_summary(rotas)
     if table:
         _render_compliance(compliance)
-    return reports, comparisons, compliance
+    return comparisons, compliance
 
 
 class _Redesign:
     """The F1 redesign search, run on a thread of its own.
 
     The search has a fixed time (``--time-limit``) and CP-SAT releases the GIL, so
-    the demo simulates on-call and builds the report (its sweep, tables and plots)
-    meanwhile instead of after it. It is started once the department's tables are
-    done: on a first run those compile kernels, and a search started beside them
-    would get half the processor for its first stages and find a worse rota. A
-    daemon thread: an interrupted demo does not wait for the search to end.
+    the demo compares the contracts, checks the rule sets, simulates on-call and
+    builds the report (its sweep, tables and plots) meanwhile instead of after it.
+    It is started once the hours tables are out, when the metrics kernel its model
+    needs is compiled: started with the demo, on a first run its time also ran
+    while that kernel compiled, and it found a worse rota. Its progress and result
+    are shown where the demo reaches the redesign. A daemon thread: an interrupted
+    demo does not wait for the search to end.
     """
 
     def __init__(self, time_limit_s: float) -> None:
@@ -178,10 +193,12 @@ def run(args) -> int:
     # first run: the rule and simulation kernels compile in a second process meanwhile
     warmup = start_warmup(("rules", "simulate"))
     try:
-        reports, comparisons, compliance = _department(table, warmup)
-        _step(f"redesigning the F1 rota ({args.time_limit:g} s search)")
+        rotas, reports = _measure(table)
         search = _Redesign(args.time_limit)
-        # while it searches: the on-call simulation and the report up to its last sections
+        # while it searches: the comparison, the checks, the on-call simulation and the
+        # report up to its last sections
+        comparisons, compliance = _compare_and_check(rotas, table, warmup)
+        _step(f"redesigning the F1 rota ({args.time_limit:g} s search)")
         if warmup is not None:
             warmup.wait("simulate")
         simulation = demo_simulation()
