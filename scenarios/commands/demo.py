@@ -168,8 +168,12 @@ class _Redesign:
         """Wait for the search (showing its progress on a terminal); print and return it."""
         from .optimise import StderrProgress, demo_render
 
-        show = StderrProgress() if sys.stderr.isatty() else (lambda event: None)
-        self._relay.follow(lambda: not self._thread.is_alive(), show)
+        if sys.stderr.isatty():
+            show = StderrProgress()
+            self._relay.follow(lambda: not self._thread.is_alive(), show)
+            show.flush()
+        else:
+            self._relay.follow(lambda: not self._thread.is_alive(), lambda event: None)
         self._thread.join()
         outcome = self._outcome[0]
         if isinstance(outcome, BaseException):

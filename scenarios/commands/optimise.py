@@ -54,16 +54,21 @@ STAGE_TITLES = {
 class StderrProgress:
     """Print the search's progress to stderr: each stage as it starts, improvements.
 
-    Improvements are printed at most once every ``every_s`` seconds (the latest one
-    then), so a long search shows its pace without flooding the terminal.
+    Improvements are printed at most once every ``every_s`` seconds, so a long search
+    shows its pace without flooding the terminal. One that comes sooner is held, and
+    printed when the next one is due, when the next stage starts or on
+    :meth:`flush`: the last value of every stage is always shown.
     """
 
     def __init__(self, every_s: float = 2.0) -> None:
         self.every_s = every_s
         self._last_s = -math.inf
+        self._held: ProgressEvent | None = None
 
     def __call__(self, event: ProgressEvent) -> None:
         title = STAGE_TITLES.get(event.stage, event.stage)
+        if event.event in ("start", "lns") or event.value is None:
+            self.flush()
         at = f"  {event.seconds:6.1f} s  "
         if event.event == "start":
             print(f"{at}{title}", file=sys.stderr)
@@ -73,9 +78,22 @@ class StderrProgress:
         elif event.value is None:
             print(f"{at}  compliant rota found", file=sys.stderr)
         elif event.seconds - self._last_s >= self.every_s:
-            self._last_s = event.seconds
-            bound = "" if event.bound is None else f" (bound {event.bound:,.2f})"
-            print(f"{at}  {event.value:,.2f} {event.unit}{bound}", file=sys.stderr)
+            self._held = event
+            self.flush()
+        else:
+            self._held = event
+
+    def flush(self) -> None:
+        """Print the improvement held back, if any (call when the search ends)."""
+        event, self._held = self._held, None
+        if event is None:
+            return
+        self._last_s = event.seconds
+        bound = "" if event.bound is None else f" (bound {event.bound:,.2f})"
+        print(
+            f"  {event.seconds:6.1f} s    {event.value:,.2f} {event.unit}{bound}",
+            file=sys.stderr,
+        )
 
 
 class ProgressRelay:
@@ -283,6 +301,8 @@ def run(args) -> int:
         progress=progress,
         pay_params=params.get("wales-2026"),
     )
+    if progress is not None:
+        progress.flush()
     if result.status == "infeasible":
         message = result.conflict.message if result.conflict else "infeasible"
         if args.format == "json":

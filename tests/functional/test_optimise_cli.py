@@ -112,3 +112,33 @@ def test_progress_relay_shows_every_event_in_order_then_returns():
     relay.follow(lambda: not late.is_alive(), shown.append)
     late.join()
     assert shown == events
+
+
+def test_stderr_progress_holds_fast_improvements_and_shows_each_stage_last(capsys):
+    """Improvements closer than ``every_s`` are held, not lost: a stage's last value shows.
+
+    Events (seconds): stage start 0.0; values 100 at 0.1 (printed: first), 90 at 0.5
+    and 80 at 0.9 (held, 80 replaces 90); next stage at 3.0 prints the held 80 first;
+    70 at 3.1 (printed: first of its stage), 60 at 3.2 (held) printed by flush().
+    """
+    from optimizer.search import ProgressEvent
+    from scenarios.commands.optimise import StderrProgress
+
+    show = StderrProgress(every_s=2.0)
+    show(ProgressEvent("total_loss", "start", 0.0, None, None, "GBP"))
+    for at, value in ((0.1, 100.0), (0.5, 90.0), (0.9, 80.0)):
+        show(ProgressEvent("total_loss", "solution", at, value, None, "GBP"))
+    show(ProgressEvent("max_loss", "start", 3.0, None, None, "GBP"))
+    for at, value in ((3.1, 70.0), (3.2, 60.0)):
+        show(ProgressEvent("max_loss", "solution", at, value, 50.0, "GBP"))
+    before_flush = capsys.readouterr().err.splitlines()
+    assert before_flush == [
+        "     0.0 s  minimising total pay loss",
+        "     0.1 s    100.00 GBP",
+        "     0.9 s    80.00 GBP",  # held, shown before the next stage (90 replaced)
+        "     3.0 s  minimising the largest single loss",
+        "     3.1 s    70.00 GBP (bound 50.00)",
+    ]
+    show.flush()
+    show.flush()  # nothing held: prints nothing more
+    assert capsys.readouterr().err.splitlines() == ["     3.2 s    60.00 GBP (bound 50.00)"]
