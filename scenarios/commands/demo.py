@@ -168,12 +168,10 @@ class _Redesign:
         """Wait for the search (showing its progress on a terminal); print and return it."""
         from .optimise import StderrProgress, demo_render
 
-        if sys.stderr.isatty():
-            show = StderrProgress()
-            self._relay.follow(lambda: not self._thread.is_alive(), show)
-            show.flush()
-        else:
-            self._relay.follow(lambda: not self._thread.is_alive(), lambda event: None)
+        show = StderrProgress() if sys.stderr.isatty() else None
+        self._relay.follow(lambda: not self._thread.is_alive(), show or (lambda event: None))
+        if show is not None:
+            show.flush()  # the last improvement, if it was held back
         self._thread.join()
         outcome = self._outcome[0]
         if isinstance(outcome, BaseException):
