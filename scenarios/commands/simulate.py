@@ -337,22 +337,3 @@ def demo_simulation() -> dict:
     rota = read_rota(example_path(DEMO_ROTA))
     report, _ = simulation_report(rota, runs=DEMO_RUNS, seed=DEMO_SEED)
     return report
-
-
-def demo_section(console_format: str) -> dict:
-    """:func:`demo_simulation`, printing its table when ``console_format`` is ``"table"``.
-
-    Parameters
-    ----------
-    console_format
-        The demo's ``--format`` (``table``, ``json`` or ``csv``); only ``table`` prints.
-
-    Returns
-    -------
-    dict
-        The JSON-ready report (as ``rota simulate --format json``).
-    """
-    report = demo_simulation()
-    if console_format == "table":
-        render_table(report)
-    return report

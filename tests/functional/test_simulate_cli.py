@@ -7,7 +7,7 @@ import json
 import pytest
 
 from scenarios.cli import main
-from scenarios.commands.simulate import demo_section
+from scenarios.commands.simulate import demo_simulation, render_table
 from simulator.examples import example_path
 
 REG = str(example_path("department/registrar_medicine.toml"))
@@ -111,11 +111,12 @@ def test_bad_input_exit_2_one_line(args, fragment, capsys):
     assert err.count("\n") == 0 and fragment in err
 
 
-def test_demo_section(capsys):
-    report = demo_section("table")
+def test_demo_simulation(capsys):
+    """The demo's simulation prints nothing itself; ``rota demo`` prints its table."""
+    report = demo_simulation()
+    assert capsys.readouterr().out == ""
+    render_table(report)
     out = capsys.readouterr().out
     assert "Medicine registrars NROC" in out and "on-call simulation" in out
     assert report["lines"] and report["runs"] > 0
     json.dumps(report)  # JSON-ready
-    demo_section("json")
-    assert capsys.readouterr().out == ""
