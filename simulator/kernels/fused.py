@@ -58,9 +58,11 @@ from .duties import (
 from .intervals import (
     MIN_PER_DAY,
     MIN_PER_WEEK,
+    WINDOW_LOOKAHEAD,
     close_cycle,
     max_window_laps,
     overlap_min,
+    shortest_gap_longest_period,
     window_minutes,
 )
 from .metrics import (
@@ -406,13 +408,7 @@ def write_metrics(metrics, i, weeks, acc, wk, nroc_work, n_we02, n_we, ps, pe, n
         metrics[i, _M_REST] = 0.0
         metrics[i, _M_CONT] = cycle / 60.0
     else:
-        shortest = ps[0] + cycle - pe[n_p - 1]
-        longest = 0
-        for j in range(n_p):
-            if j + 1 < n_p and ps[j + 1] - pe[j] < shortest:
-                shortest = ps[j + 1] - pe[j]
-            if pe[j] - ps[j] > longest:
-                longest = pe[j] - ps[j]
+        shortest, longest = shortest_gap_longest_period(ps, pe, n_p, cycle)
         metrics[i, _M_REST] = shortest / 60.0
         metrics[i, _M_CONT] = longest / 60.0
     metrics[i, _M_RUN] = run
@@ -455,7 +451,7 @@ def scan_line(
         Buffers: weekend flags per week (zero between lines; used when a duty's
         weekends are flagged exactly or the cycle is too long for a word), class
         flags per duty, merged periods of every duty, the starts of the resident
-        duties and the minutes before each (``3 n + 3`` long, for
+        duties and the minutes before each (``3 n + WINDOW_LOOKAHEAD`` long, for
         :func:`~.intervals.max_window_laps`), duties per table row (zero between
         lines) and the line's integer sums. Passed one by one, not in tuples: a
         tuple unpacked per line costs reference counting per array.
@@ -639,8 +635,9 @@ def fused_range(
     dflag = np.empty(m_max, dtype=np.int8)  # duty classes
     ps = np.empty(m_max + 1, dtype=np.int64)  # merged periods: starts
     pe = np.empty(m_max + 1, dtype=np.int64)  # and ends
-    s2 = np.empty(3 * m_max + 3, dtype=np.int64)  # resident duties: starts (and laps)
-    c2 = np.empty(3 * m_max + 3, dtype=np.int64)  # minutes before each (and laps)
+    n_laps = 3 * m_max + WINDOW_LOOKAHEAD  # for max_window_laps
+    s2 = np.empty(n_laps, dtype=np.int64)  # resident duties: starts (and laps)
+    c2 = np.empty(n_laps, dtype=np.int64)  # minutes before each (and laps)
     count = np.zeros((n_codes + 1) * 7, dtype=np.int64)  # duties per table row
     acc = np.zeros(N_A, dtype=np.int64)  # integer sums of the line
     rule_bufs = (

@@ -165,6 +165,29 @@ def close_cycle(out_start, out_end, n, cycle_min):
     return n
 
 
+@njit(cache=True, nogil=True, inline="always")
+def shortest_gap_longest_period(p_start, p_end, n, cycle_min):
+    """Shortest rest gap and longest of ``n >= 1`` merged periods on a cycle, minutes.
+
+    The gap after the last period wraps to the first (as :func:`cyclic_gaps`). Two
+    plain minimum and maximum loops, with unsigned indices (see
+    :func:`max_window_laps`): they run as vector instructions.
+
+    Returns
+    -------
+    shortest, longest : int
+    """
+    one = np.uint64(1)
+    n_u = np.uint64(n)
+    shortest = p_start[0] + cycle_min - p_end[n_u - one]
+    for j in range(n_u - one):
+        shortest = min(shortest, p_start[j + one] - p_end[j])
+    longest = np.int64(0)
+    for j in range(n_u):
+        longest = max(longest, p_end[j] - p_start[j])
+    return shortest, longest
+
+
 @njit(cache=True)
 def cyclic_gaps(p_start, p_end, n, cycle_min, out_gap):
     """Rest gaps after each of ``n`` merged periods, minutes (last wraps to first)."""
@@ -294,7 +317,8 @@ def max_window_cycle(cs, ce, cum, m, cycle_min, window_min, s3, c3):
     the line's selected duties (sorted by start, not overlapping) and the minutes
     before each (:func:`compact_kinds`); ``window_min`` is at most the cycle. The
     starts and prefix minutes are copied to ``s3`` and ``c3`` (each at least
-    ``3 m + 3`` long) and :func:`max_window_laps` finds the maximum.
+    ``3 m + 3`` long, ``3 m + WINDOW_LOOKAHEAD`` for the faster path) and
+    :func:`max_window_laps` finds the maximum.
 
     Returns
     -------
@@ -306,6 +330,11 @@ def max_window_cycle(cs, ce, cum, m, cycle_min, window_min, s3, c3):
         c3[q] = cum[q]
     c3[m] = cum[m]
     return max_window_laps(s3, c3, m, cycle_min, window_min)
+
+
+#: Starts compared at once with each window's end in :func:`max_window_laps` (its
+#: own and the next ones): windows that hold fewer are measured without a pointer.
+WINDOW_LOOKAHEAD = 10
 
 
 @njit(cache=True, nogil=True)
@@ -325,7 +354,8 @@ def max_window_laps(s2, c2, m, cycle_min, window_min):
         On entry, ``s2[:m]`` the duty starts (minutes, sorted, in ``[0, cycle_min)``)
         and ``c2[:m + 1]`` the minutes before each duty (``c2[0] = 0``, ``c2[m]`` the
         total). Both at least ``3 m + 3`` long: the next lap of the cycle and
-        sentinels are written after the first ``m`` (``c2`` after ``m + 1``).
+        sentinels are written after the first ``m`` (``c2`` after ``m + 1``);
+        ``s2`` at least ``2 m + WINDOW_LOOKAHEAD`` long for the faster path.
     m : int
         Number of duties.
     cycle_min, window_min : int
@@ -339,12 +369,13 @@ def max_window_laps(s2, c2, m, cycle_min, window_min):
 
     Notes
     -----
-    The window starting at duty ``k`` ends at ``x = s_k + w``; a pointer to the first
-    start after ``x`` only moves forward. It looks three starts ahead at once (the
-    starts are sorted, so the comparisons true are the first ones), which keeps the
-    loop short and free of branches when a window's end passes at most two starts
-    more than the previous window's end; the first and second halves of the duties
-    have a pointer each.
+    The window starting at duty ``k`` ends at ``x = s_k + w``; the duties it reaches
+    are those from ``k`` whose starts are at most ``x``. They are counted among the
+    :data:`WINDOW_LOOKAHEAD` starts from ``k`` (the starts are sorted, so the
+    comparisons true are the first ones): no pointer carried from one window to the
+    next, so the windows are independent and the loop runs as vector instructions,
+    several windows at once. When some window holds that many starts or more, the
+    line is measured again by :func:`_max_window_pointers`.
     """
     if m == 0:
         return 0
@@ -353,16 +384,54 @@ def max_window_laps(s2, c2, m, cycle_min, window_min):
     # unsigned indices: Numba adds the length to a negative signed index, which
     # costs instructions on every access (constants unsigned too, see scan_line)
     one = np.uint64(1)
-    two = np.uint64(2)
+    look = np.uint64(WINDOW_LOOKAHEAD)
     m_u = np.uint64(m)
+    if s2.shape[0] < 2 * m + WINDOW_LOOKAHEAD:
+        return _max_window_pointers(s2, c2, m, cycle_min, window_min)
+    _next_lap(s2, c2, m_u, cycle_min)
+    for q in range(look):
+        s2[m_u + m_u + q] = _SENTINEL
+    best = np.int64(0)
+    full = False  # a window reaches every start compared
+    for k in range(m_u):
+        x = s2[k] + window_min
+        reached = np.uint64(0)
+        for j in range(look):
+            reached += np.uint64(s2[k + j] <= x)
+        best = max(best, _covered(s2, c2, k, k + reached - one, x))
+        full |= reached == look
+    if full:
+        return _max_window_pointers(s2, c2, m, cycle_min, window_min)
+    return best
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _next_lap(s2, c2, m_u, cycle_min):
+    """Write the next lap of the cycle after the first ``m_u`` starts and prefix minutes."""
     total = c2[m_u]
-    for q in range(m_u):  # the next lap
+    for q in range(m_u):
         s2[m_u + q] = s2[q] + cycle_min
         c2[m_u + q] = total + c2[q]
+    c2[m_u + m_u] = 2 * total
+
+
+@njit(cache=True, nogil=True)
+def _max_window_pointers(s2, c2, m, cycle_min, window_min):
+    """:func:`max_window_laps` for any number of starts in a window (buffers ``3 m + 3``).
+
+    The first start after the end of window ``k`` is found by a pointer that only
+    moves forward. It looks three starts ahead at once, which keeps the loop short
+    and free of branches when a window's end passes at most two starts more than
+    the previous window's end; the first and second halves of the duties have a
+    pointer each.
+    """
+    one = np.uint64(1)
+    two = np.uint64(2)
+    m_u = np.uint64(m)
+    _next_lap(s2, c2, m_u, cycle_min)
     s2[two * m_u] = _SENTINEL
     s2[two * m_u + one] = _SENTINEL
     s2[two * m_u + two] = _SENTINEL
-    c2[two * m_u] = 2 * total
     # two independent pointers, over the first and the second half of the duties, so
     # that the processor runs the two chains of loads side by side
     h = m_u // two

@@ -26,10 +26,10 @@ from .intervals import (
     MIN_PER_DAY,
     MIN_PER_WEEK,
     add_window_minutes,
-    cyclic_gaps,
     longest_cyclic_run,
     max_window_minutes,
     merge_periods,
+    shortest_gap_longest_period,
     window_minutes,
 )
 from .parallel import run_ranges
@@ -228,13 +228,8 @@ def metrics_one_line(start, length, kind, work, weeks, bank_holiday, defs, out):
         out[_M_REST] = 0.0
         out[_M_CONT] = cycle / 60.0
     else:
-        gaps = np.empty(n_p, dtype=np.int64)
-        cyclic_gaps(p_start, p_end, n_p, cycle, gaps)
-        out[_M_REST] = gaps.min() / 60.0
-        longest = 0
-        for j in range(n_p):
-            if p_end[j] - p_start[j] > longest:
-                longest = p_end[j] - p_start[j]
+        shortest, longest = shortest_gap_longest_period(p_start, p_end, n_p, cycle)
+        out[_M_REST] = shortest / 60.0
         out[_M_CONT] = longest / 60.0
     out[_M_RUN] = longest_cyclic_run(duty_day)
     out[_M_168] = max_window_minutes(start, length, resident_sel, cycle, defs[D_WINDOW]) / 60.0

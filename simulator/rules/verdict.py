@@ -456,7 +456,8 @@ def line_broken(
         another kinds mask, the duties of a kinds mask with their prefix minutes
         (``n + 2`` long), per-week sums and flags, and ``weeks`` true flags.
     laps : tuple of ndarray
-        Two buffers of ``3 n + 3`` for :func:`~simulator.kernels.intervals.max_window_cycle`.
+        Two buffers of ``3 n + WINDOW_LOOKAHEAD`` for
+        :func:`~simulator.kernels.intervals.max_window_cycle`.
 
     Returns
     -------

@@ -251,6 +251,36 @@ def test_window_and_runs_primitives_agree(seed, weeks):
         assert longest_day_run(start // 1440, n_days) == longest_cyclic_run(flags)
 
 
+@pytest.mark.parametrize(
+    ("every_min", "length_min", "expected_min"),
+    [
+        # one 8-hour duty a day: a 7-day window from a start holds 7 duties whole; the
+        # 8th starts where the window ends (7 x 480 = 3360), fewer starts than the
+        # look-ahead, so no pointer
+        (1440, 480, 7 * 480),
+        # a 1-hour duty every 12 hours: 15 starts from a window's own to its end (the
+        # 15th at the end, 0 minutes), more than the look-ahead of 10, so the line is
+        # measured again with pointers: 14 x 60 = 840
+        (720, 60, 14 * 60),
+    ],
+)
+def test_168_hour_window_with_few_and_many_starts(every_min, length_min, expected_min):
+    """Both ways of :func:`max_window_laps` on a 2-week cycle, worked by hand."""
+    from simulator.kernels.intervals import WINDOW_LOOKAHEAD, max_window_laps
+
+    cycle = 2 * 10080
+    starts = np.arange(0, cycle, every_min, dtype=np.int64)
+    m = starts.size
+    s2 = np.empty(3 * m + WINDOW_LOOKAHEAD, np.int64)
+    c2 = np.empty(3 * m + WINDOW_LOOKAHEAD, np.int64)
+    s2[:m] = starts
+    c2[: m + 1] = np.arange(m + 1) * length_min
+    assert max_window_laps(s2, c2, m, cycle, 10080) == expected_min
+    sel = np.ones(m, dtype=np.bool_)
+    lengths = np.full(m, length_min, dtype=np.int64)
+    assert max_window_minutes(starts, lengths, sel, cycle, 10080) == expected_min
+
+
 def test_cycles_longer_than_a_weekend_word_agree():
     """Cycles of 58 weeks and more: weekend weeks flagged per week instead of in a word."""
     for weeks in (57, 58, 59, 60):
