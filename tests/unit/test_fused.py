@@ -71,7 +71,8 @@ def test_lines_priced_range_by_range_agree(monkeypatch, rules):
     monkeypatch.setattr(fused, "_price", spy)
     monkeypatch.setattr(parallel, "threads_for", lambda n_duties, limit=0: 2)
     ranged = fused.line_pass(compiled, rules)
-    assert len(priced_lines) == 2 * parallel.RANGES_PER_THREAD
+    ranges = parallel.line_ranges(compiled.offsets, parallel.range_fractions(2))
+    assert len(priced_lines) == len(ranges) - 1 > 2
     assert sum(priced_lines) == compiled.n_lines
     for key in fused.LINE_PASS_KEYS:
         np.testing.assert_array_equal(ranged[key], whole[key], err_msg=key)

@@ -216,9 +216,28 @@ def test_threads_split_the_lines(monkeypatch):
 def test_line_ranges_cover_every_line_once():
     offsets = np.array([0, 0, 5, 5, 100, 101, 150, 150], dtype=np.int64)
     for n in (1, 2, 3, 8, 20):
-        bounds = parallel.line_ranges(offsets, n)
-        assert bounds[0] == 0 and bounds[-1] == 7
-        assert (np.diff(bounds) > 0).all()
+        for fractions in (np.linspace(0.0, 1.0, n + 1), parallel.range_fractions(n)):
+            bounds = parallel.line_ranges(offsets, fractions)
+            assert bounds[0] == 0 and bounds[-1] == 7
+            assert (np.diff(bounds) > 0).all()
+
+
+def test_guided_ranges_shrink_toward_the_end():
+    """2 threads: each range takes a quarter of the duties left, down to 1/32 of all."""
+    sizes = np.diff(parallel.range_fractions(2))
+    # 1/4, then 1/4 of the 3/4 left (3/16), then 1/4 of 9/16 (9/64), ...
+    np.testing.assert_allclose(sizes[:3], [1 / 4, 3 / 16, 9 / 64])
+    assert sizes.sum() == pytest.approx(1.0)
+    assert (sizes[:-1] >= 1 / 32 - 1e-12).all()  # none below the smallest share
+    assert (np.diff(sizes[:-3]) < 0).all()  # shrinking until the smallest share
+    assert sizes[-1] <= 1.5 / 32 + 1e-12  # the tail: at most 1.5 x the smallest share
+    assert len(sizes) == 11
+    # 1,000 lines of 10 duties: a boundary at the first line starting at or after its
+    # share of the duties: 2,500 -> line 250; 4,375 -> 4,380 (line 438); 5,781.25 ->
+    # 5,790 (line 579)
+    offsets = np.arange(0, 10_001, 10, dtype=np.int64)
+    bounds = parallel.line_ranges(offsets, parallel.range_fractions(2))
+    assert list(bounds[:4]) == [0, 250, 438, 579]
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
