@@ -102,8 +102,9 @@ N_PP = 4
 #: LTFT core time; ``T_FLAGS`` the duty's classes (:data:`DF_NIGHT`… and
 #: :data:`DF_CRIT`); ``T_WE02`` and ``T_WE`` the weeks whose 2002 and 2016/2026
 #: weekend windows the duty touches, as bits (bit ``k - K + 2`` for week ``k``,
-#: ``K`` the week of the start; see :func:`weekend_bits`).
-T_KEY, T_LEN, T_PLAIN, T_CORE, T_FLAGS, T_WE02, T_WE = range(7)
+#: ``K`` the week of the start; see :func:`weekend_bits`), and ``T_WE_PAIR`` both
+#: in one word (``T_WE`` shifted to bit 32).
+T_KEY, T_LEN, T_PLAIN, T_CORE, T_FLAGS, T_WE02, T_WE, T_WE_PAIR = range(8)
 N_T = 8
 #: A class flag beside DF_NIGHT, DF_LONG, DF_LONG_EVENING: resident on-call in
 #: the criterion-R window (2002 banding).
@@ -116,8 +117,12 @@ A_DUTY, A_UNS, A_CORE, A_RES, A_UNS_RES, A_BH, A_NROC = range(7)
 A_NIGHTS, A_LONG, A_LONG_EVE, A_OC, A_HAS_OC, A_HAS_NROC, A_HAS_PARTIAL, A_CRIT = range(7, 15)
 #: Entries of the sums (one spare: a row of 16 adds in two vector instructions).
 N_A = 16
-#: Longest cycle whose weekend weeks fit one 64-bit word (with 6 bits of margin).
-MAX_WORD_WEEKS = 58
+#: Longest cycle whose weekend weeks, by both definitions, fit one 64-bit word: the
+#: 2002 weeks in bits 0 to 31 and the 2016/2026 weeks in bits 32 to 63 (week ``w``
+#: of the cycle at bit ``w + 2`` of its half, a duty's weeks from ``w - 2`` to ``w + 3``).
+MAX_WORD_WEEKS = 27
+#: The low half of a weekend word.
+_HALF = np.int64(0xFFFFFFFF)
 #: Before every duty start: the end of the merged period before the first one.
 _BEFORE_ANY = np.int64(-(2**62))
 #: Monday to Friday (cycle day 0 is a Monday).
@@ -195,6 +200,7 @@ def fill_entry(tbl, slot, s, ln, k, defs, pp):
     tbl[slot, T_FLAGS] = flags
     tbl[slot, T_WE02] = we02 if ok else 0
     tbl[slot, T_WE] = we16 if ok else 0
+    tbl[slot, T_WE_PAIR] = we02 | (we16 << 32) if ok else 0
     return ok
 
 
@@ -473,8 +479,7 @@ def scan_line(
     r_min = pp[PP_R_MIN_WORK] - TOL
     word = weeks <= MAX_WORD_WEEKS
     flagged = not word  # weekend weeks flagged in wk02, wk16
-    w02 = np.int64(0)  # weekend weeks, bit w + 2 for week w (cycles up to 58 weeks)
-    w16 = np.int64(0)
+    w_pair = np.int64(0)  # weekend weeks of both definitions (MAX_WORD_WEEKS)
     wk = nroc_work = nroc_plain = nroc_uns = 0.0
     nroc_crit = False
     # Every index in the loop is unsigned: Numba adds the length of the array to a
@@ -523,8 +528,7 @@ def scan_line(
         if not direct:
             count[slot] += 1
             if word:
-                w02 |= tbl[slot, T_WE02] << week
-                w16 |= tbl[slot, T_WE] << week
+                w_pair |= tbl[slot, T_WE_PAIR] << week
             else:
                 flag_bits(tbl[slot, T_WE02], week, weeks, wk02)
                 flag_bits(tbl[slot, T_WE], week, weeks, wk16)
@@ -564,9 +568,8 @@ def scan_line(
     n_p = np.int64(n_p_u)
     m = np.int64(m_u)
     add_rows(acc, dv, count)
-    if word:
-        w02 = weeks_in_word(w02, weeks)
-        w16 = weeks_in_word(w16, weeks)
+    w02 = weeks_in_word(w_pair & _HALF, weeks)  # both 0 when not word
+    w16 = weeks_in_word((w_pair >> 32) & _HALF, weeks)
     if flagged:  # join the words to the flags, count and clear them
         n_we02 = n_we = 0
         for j in range(weeks):

@@ -223,15 +223,15 @@ def test_line_ranges_cover_every_line_once():
 
 
 def test_guided_ranges_shrink_toward_the_end():
-    """2 threads: each range takes a quarter of the duties left, down to 1/32 of all."""
+    """2 threads: each range takes a quarter of the duties left, down to 1/128 of all."""
     sizes = np.diff(parallel.range_fractions(2))
     # 1/4, then 1/4 of the 3/4 left (3/16), then 1/4 of 9/16 (9/64), ...
     np.testing.assert_allclose(sizes[:3], [1 / 4, 3 / 16, 9 / 64])
     assert sizes.sum() == pytest.approx(1.0)
-    assert (sizes[:-1] >= 1 / 32 - 1e-12).all()  # none below the smallest share
+    assert (sizes[:-1] >= 1 / 128 - 1e-12).all()  # none below the smallest share
     assert (np.diff(sizes[:-3]) < 0).all()  # shrinking until the smallest share
-    assert sizes[-1] <= 1.5 / 32 + 1e-12  # the tail: at most 1.5 x the smallest share
-    assert len(sizes) == 11
+    assert sizes[-1] <= 1.5 / 128 + 1e-12  # the tail: at most 1.5 x the smallest share
+    assert len(sizes) == 16
     # 1,000 lines of 10 duties: a boundary at the first line starting at or after its
     # share of the duties: 2,500 -> line 250; 4,375 -> 4,380 (line 438); 5,781.25 ->
     # 5,790 (line 579)
@@ -301,8 +301,12 @@ def test_168_hour_window_with_few_and_many_starts(every_min, length_min, expecte
 
 
 def test_cycles_longer_than_a_weekend_word_agree():
-    """Cycles of 58 weeks and more: weekend weeks flagged per week instead of in a word."""
-    for weeks in (57, 58, 59, 60):
+    """Cycles of 28 weeks and more: weekend weeks flagged per week instead of in a word.
+
+    Up to 27 weeks both definitions share one 64-bit word (a 27-week cycle's last
+    week sets bit 31 of each half, the sign bit for the 2016/2026 weeks).
+    """
+    for weeks in (26, 27, 28, 29, 52):
         assert_same(synthetic_compiled(2 if JIT_DISABLED else 8, weeks, seed=weeks))
 
 
