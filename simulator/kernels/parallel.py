@@ -3,10 +3,10 @@
 The line kernels are compiled serially with ``@njit(nogil=True)`` and take the
 range of lines to process as their first two arguments; :func:`run_ranges` cuts
 the lines into ranges that shrink toward the end (:func:`range_fractions`) and
-runs them on a thread pool. This
-gives the same parallel speed as a ``prange`` loop without compiling Numba's
-parallel machinery: a ``parallel=True`` kernel costs several times more to
-compile, which is what a first run pays (see ``docs/performance.md``).
+runs them on a thread pool. This gives the same parallel speed as a ``prange``
+loop without compiling Numba's parallel machinery: a ``parallel=True`` kernel
+costs several times more to compile, which is what a first run pays (see
+``docs/performance.md``).
 
 The number of threads is :func:`numba.get_num_threads`, so
 ``numba.set_num_threads`` (and ``NUMBA_NUM_THREADS``) limit it as for ``prange``.
