@@ -1,8 +1,10 @@
 """The fused line pass beside the physical limit: one streaming pass over the same arrays.
 
 For 10,000, 100,000 and 1,000,000 synthetic 26-week lines (1,000, 2,000 and 5,000
-with ``ROTA_BENCH_SMOKE=1``) this measures, in the same run and back to back (best
-of three each):
+with ``ROTA_BENCH_SMOKE=1``) this measures, in the same run and back to back (the
+best of 5 runs each at 1,000,000 lines, up to 40 at smaller sizes, interleaved:
+other tenants of a shared machine slow one pass or the other by a third for a
+second or more at times, so each size is measured over a second or two):
 
 - end to end: :func:`simulator.fused.line_pass` -- metrics, New Deal compliance,
   2002 band and pay, 2026 pay and protection of every line;
@@ -48,6 +50,9 @@ TARGET_EXTRA_GB = 4.0
 LINEAR_TOLERANCE = 0.30
 #: Sizes held to LINEAR_TOLERANCE (10,000 lines take ~30 ms, several of them fixed per call).
 LINEAR_SIZES = SIZES[1:]
+#: Runs of each pass per size (the best is kept): about 2 s of passes, 5 to 40 runs.
+ROUND_LINES = 2_000_000
+MIN_ROUNDS, MAX_ROUNDS = 5, 40
 _RESULTS: dict[str, dict] = {}
 
 
@@ -124,7 +129,8 @@ def measure(name: str) -> dict:
     line_pass(warm, **PARAMS)  # compile (or load) outside the timings
     streaming_pass(warm)
     fused_s = stream_s = float("inf")
-    for _ in range(3):  # interleaved: both see the same machine load
+    rounds = max(MIN_ROUNDS, min(MAX_ROUNDS, ROUND_LINES // c.n_lines))
+    for _ in range(rounds):  # interleaved: both see the same machine load
         stream_s = min(stream_s, best_of(lambda: streaming_pass(c), 1))
         fused_s = min(fused_s, best_of(lambda: line_pass(c, **PARAMS), 1))
     extra, peak = peak_memory(lambda: line_pass(c, **PARAMS))
