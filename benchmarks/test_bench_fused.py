@@ -19,9 +19,11 @@ milliseconds of it are fixed per call -- reading the rule set and time definitio
 starting the threads), and the peak memory of the pass (resident set size, which
 sees Numba's allocations: the high-water mark is reset just before the pass where
 Linux allows it, else the growth of ``ru_maxrss``). The full run fails when
-1,000,000 lines take 5 s or more or need 4 GB or more beyond their inputs, and
-reports an expected failure (XFAIL) while the pass is more than 10 times the
-streaming pass (the target of issue 19 not yet met).
+1,000,000 lines take 5 s or more, need 4 GB or more beyond their inputs, or take
+more than 12 times the streaming pass (a regression: runs measure 7-9.5 times on
+the 2-core machine), and reports an expected failure (XFAIL) between 10 and 12
+times: other tenants of a shared machine can slow the processor-bound pass more
+than the memory-bound streaming pass (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ PARAMS = {"params02": load_params("nhs-2002"), "params26": load_params("wales-20
 #: Targets of the full run (issue 19).
 TARGET_1M_S = 5.0
 TARGET_RATIO = 10.0
+#: Above this the ratio is a regression, not the noise of a shared machine.
+REGRESSION_RATIO = 12.0
 TARGET_EXTRA_GB = 4.0
 #: Time per shift at each size of LINEAR_SIZES stays within this of the largest size's.
 LINEAR_TOLERANCE = 0.30
@@ -180,7 +184,8 @@ def test_fused_end_to_end(benchmark, name):
         assert WORKLOADS[name].n_lines == c.n_lines == 1_000_000
         assert result["end_to_end_s"] < TARGET_1M_S, result
         assert result["peak_extra_gb"] < TARGET_EXTRA_GB, result
-        if result["ratio_to_stream"] > TARGET_RATIO:  # reported, not yet met (docs/performance.md)
+        assert result["ratio_to_stream"] <= REGRESSION_RATIO, result
+        if result["ratio_to_stream"] > TARGET_RATIO:  # a loaded machine (docs/performance.md)
             pytest.xfail(
                 f"{result['ratio_to_stream']}x the streaming pass; target {TARGET_RATIO:g}x"
             )
