@@ -66,22 +66,19 @@ class StderrProgress:
         self._held: ProgressEvent | None = None
 
     def __call__(self, event: ProgressEvent) -> None:
-        title = STAGE_TITLES.get(event.stage, event.stage)
-        if event.event in ("start", "lns") or event.value is None:
-            self.flush()
-        at = f"  {event.seconds:6.1f} s  "
+        if event.event == "solution" and event.value is not None:
+            self._held = event  # the latest improvement replaces one held back
+            if event.seconds - self._last_s >= self.every_s:
+                self.flush()
+            return
+        self.flush()  # a stage, the neighbourhood search or a rota: after the last value
         if event.event == "start":
-            print(f"{at}{title}", file=sys.stderr)
+            _print_at(event.seconds, STAGE_TITLES.get(event.stage, event.stage))
             self._last_s = -math.inf
         elif event.event == "lns":
-            print(f"{at}  neighbourhood search over doctors and weeks", file=sys.stderr)
-        elif event.value is None:
-            print(f"{at}  compliant rota found", file=sys.stderr)
-        elif event.seconds - self._last_s >= self.every_s:
-            self._held = event
-            self.flush()
+            _print_at(event.seconds, "  neighbourhood search over doctors and weeks")
         else:
-            self._held = event
+            _print_at(event.seconds, "  compliant rota found")
 
     def flush(self) -> None:
         """Print the improvement held back, if any (call when the search ends)."""
@@ -90,10 +87,12 @@ class StderrProgress:
             return
         self._last_s = event.seconds
         bound = "" if event.bound is None else f" (bound {event.bound:,.2f})"
-        print(
-            f"  {event.seconds:6.1f} s    {event.value:,.2f} {event.unit}{bound}",
-            file=sys.stderr,
-        )
+        _print_at(event.seconds, f"  {event.value:,.2f} {event.unit}{bound}")
+
+
+def _print_at(seconds: float, text: str) -> None:
+    """One progress line on stderr: the search's elapsed time, then ``text``."""
+    print(f"  {seconds:6.1f} s  {text}", file=sys.stderr)
 
 
 class ProgressRelay:
